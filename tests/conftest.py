@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from devtools.azurite import Azurite
+
+
+@pytest.fixture(scope="session")
+def azurite() -> Iterator[Azurite]:
+    """One private in-memory Azurite per test session, on free ports, stopped by PID."""
+    with Azurite() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def storage_connection_string(azurite: Azurite) -> str:
+    return azurite.connection_string
