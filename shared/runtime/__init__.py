@@ -1,0 +1,1 @@
+"""The in-process runtime: Durable replay engine and local host."""

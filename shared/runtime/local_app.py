@@ -1,0 +1,39 @@
+"""The app's functions and a Durable engine for in-process use (CLI, local host, tests)."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+_lock = threading.Lock()
+_functions: list[Any] | None = None
+
+
+def load_local_settings(path: Path = ROOT / "local.settings.json") -> None:
+    """Like `func start`: the Values of local.settings.json become environment variables (the environment wins)."""
+    if not path.exists():
+        return
+    values = json.loads(path.read_text()).get("Values", {})
+    for name, value in values.items():
+        os.environ.setdefault(name, str(value))
+
+
+def app_functions() -> list[Any]:
+    """The function list of function_app.app; the SDK allows get_functions() only once per app object."""
+    global _functions
+    with _lock:
+        if _functions is None:
+            from function_app import app
+
+            _functions = list(app.get_functions())
+        return _functions
+
+
+def new_engine(max_workers: int = 16) -> Any:
+    from shared.runtime.engine import DurableEngine
+
+    return DurableEngine.from_functions(app_functions(), max_workers=max_workers)
