@@ -1,0 +1,51 @@
+"""RFC 9457 problem responses shared by the HTTP functions."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import azure.functions as func
+from pydantic import ValidationError
+
+PROBLEM_JSON = "application/problem+json"
+MAX_BODY_BYTES = 1024 * 1024
+
+
+def problem(status: int, title: str, detail: str, errors: list[dict[str, str]] | None = None) -> func.HttpResponse:
+    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    if errors is not None:
+        body["errors"] = errors
+    return func.HttpResponse(json.dumps(body), status_code=status, mimetype=PROBLEM_JSON)
+
+
+def bad_request(field: str, message: str) -> func.HttpResponse:
+    return problem(400, "Bad Request", f"{field}: {message}", [{"field": field, "message": message}])
+
+
+def from_validation_error(exc: ValidationError) -> func.HttpResponse:
+    errors = [
+        {"field": ".".join(str(p) for p in err["loc"]) or "body", "message": err["msg"]} for err in exc.errors()
+    ]
+    detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+    return problem(400, "Bad Request", detail, errors)
+
+
+def json_body(req: func.HttpRequest) -> dict[str, Any] | func.HttpResponse:
+    """The request's JSON object, or the problem response that explains why there is none."""
+    raw = req.get_body() or b""
+    if len(raw) > MAX_BODY_BYTES:
+        return problem(413, "Payload Too Large", f"the body is larger than {MAX_BODY_BYTES} bytes")
+    if not raw.strip():
+        return bad_request("body", "a JSON object is required")
+    try:
+        value = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        return bad_request("body", f"malformed JSON ({exc})")
+    if not isinstance(value, dict):
+        return bad_request("body", "must be a JSON object")
+    return value
+
+
+def json_response(value: Any, status: int = 200) -> func.HttpResponse:
+    return func.HttpResponse(json.dumps(value, default=str), status_code=status, mimetype="application/json")

@@ -1,0 +1,1 @@
+"""The daily archive use case: contracts between the orchestrator and its activities, and the activities."""

@@ -1,0 +1,198 @@
+"""The archive activities: each takes and returns small JSON; the heavy data is staged in blob storage."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+from typing import Any
+
+from shared.archive.contracts import (
+    BATCH_SIZE,
+    ArchiveRequest,
+    BatchOutcome,
+    BatchTask,
+    CalendarPair,
+    ConflictSummary,
+    DayResult,
+    DayTask,
+    FetchResult,
+    PlanSummary,
+    RecordTask,
+    WriteFailure,
+)
+from shared.bootstrap import Container, container
+from shared.domain.archive_plan import DayPlan
+from shared.domain.archive_plan import plan_day as plan_rules
+from shared.domain.dates import local_day_window
+from shared.graph.calendars import EventWriteRequest
+from shared.storage.models import Conflict, ConflictItem, PrivacyChangeRecord
+
+PRIVACY = "privacy"
+
+
+def resolve_calendars(payload: dict[str, Any], deps: Container | None = None) -> dict[str, Any]:
+    request = ArchiveRequest.model_validate(payload)
+    calendars = (deps or container()).calendars
+    source = calendars.resolve(request.user, request.source)
+    archive = calendars.resolve(request.user, request.archive, create_if_missing=True)
+    if source.id == archive.id:
+        raise ValueError(f"the archive calendar '{archive.name}' is the source calendar itself")
+    return CalendarPair(
+        source_id=source.id, source_name=source.name, archive_id=archive.id, archive_name=archive.name
+    ).model_dump(mode="json")
+
+
+def fetch_day(payload: dict[str, Any], deps: Container | None = None) -> dict[str, Any]:
+    task = DayTask.model_validate(payload)
+    deps = deps or container()
+    start, end = local_day_window(task.day, task.timezone)
+    events = deps.calendars.read_window(task.user, task.calendars.source_id, start, end)
+    # Markers may move a copy's start across midnight: look a day either side for existing copies.
+    copies = deps.calendars.read_window(
+        task.user, task.calendars.archive_id, start - timedelta(days=1), end + timedelta(days=1)
+    )
+    deps.staging.put_json(f"{task.staging_prefix}/events.json", events)
+    deps.staging.put_json(f"{task.staging_prefix}/copies.json", copies)
+    return FetchResult(events=len(events), copies=len(copies)).model_dump(mode="json")
+
+
+def plan_day(payload: dict[str, Any], deps: Container | None = None) -> dict[str, Any]:
+    task = DayTask.model_validate(payload)
+    deps = deps or container()
+    plan = plan_rules(
+        deps.staging.get_json(f"{task.staging_prefix}/events.json"),
+        deps.staging.get_json(f"{task.staging_prefix}/copies.json"),
+        day=task.day,
+        tz=task.timezone,
+        source_calendar_id=task.calendars.source_id,
+        strict=task.strict,
+        approved_keys=frozenset(task.approved_keys),
+    )
+    items = [
+        {"key": w.source_key, "copy_id": w.copy_id, "payload": w.payload, "subject": w.subject, "kind": w.kind}
+        for w in plan.writes
+    ] + [
+        {
+            "key": f"privacy:{change.event_id}",
+            "copy_id": change.event_id,
+            "payload": {"sensitivity": change.new},
+            "subject": change.subject,
+            "kind": PRIVACY,
+        }
+        for change in plan.privacy_changes
+    ]
+    batches = [items[i : i + BATCH_SIZE] for i in range(0, len(items), BATCH_SIZE)]
+    for index, batch in enumerate(batches):
+        deps.staging.put_json(f"{task.staging_prefix}/batch-{index}.json", batch)
+    deps.staging.put_json(f"{task.staging_prefix}/plan.json", plan.model_dump(mode="json"))
+    return PlanSummary(
+        fetched=plan.fetched,
+        already_archived=plan.already_archived,
+        writes=len(plan.writes),
+        batches=len(batches),
+        privacy_changes=len(plan.privacy_changes),
+        held_back=plan.held_back,
+        conflicts=[
+            ConflictSummary(group_key=c.group_key, subjects=[item.subject for item in c.items]) for c in plan.conflicts
+        ],
+        issues=plan.issues,
+    ).model_dump(mode="json")
+
+
+def write_batch(payload: dict[str, Any], deps: Container | None = None) -> dict[str, Any]:
+    task = BatchTask.model_validate(payload)
+    deps = deps or container()
+    day = task.day
+    items = deps.staging.get_json(f"{day.staging_prefix}/batch-{task.index}.json")
+    requests = [EventWriteRequest(key=i["key"], copy_id=i["copy_id"], payload=i["payload"]) for i in items]
+    with deps.leases.hold(day.user):
+        results = deps.calendars.write_events(day.user, day.calendars.archive_id, requests)
+    by_key = {i["key"]: i for i in items}
+    outcome = BatchOutcome(index=task.index, written=0)
+    for result in results:
+        item = by_key[result.key]
+        if not result.ok:
+            reason = result.error or f"HTTP {result.status}"
+            outcome.failures.append(WriteFailure(key=result.key, subject=item["subject"], error=reason))
+        elif item["kind"] == PRIVACY:
+            outcome.privacy_updated += 1
+        else:
+            outcome.written += 1
+    return outcome.model_dump(mode="json")
+
+
+def record_run(payload: dict[str, Any], deps: Container | None = None) -> dict[str, Any]:
+    started = time.monotonic()
+    task = RecordTask.model_validate(payload)
+    deps = deps or container()
+    day = task.day
+    plan = DayPlan.model_validate(deps.staging.get_json(f"{day.staging_prefix}/plan.json"))
+    failures = [f for batch in task.batches for f in batch.failures]
+    failed_keys = {f.key for f in failures}
+
+    deps.conflicts.upsert_many([_conflict(day, group, plan) for group in plan.conflicts])
+    if plan.issues:
+        deps.issue_log.record(day.user, day.day, plan.issues, source="archive")
+    for change in plan.privacy_changes:
+        if f"privacy:{change.event_id}" not in failed_keys:
+            deps.privacy_log.record(
+                PrivacyChangeRecord(
+                    user=day.user,
+                    event_id=change.event_id,
+                    subject=change.subject,
+                    old=change.old,
+                    new=change.new,
+                    changed_at=deps.clock(),
+                    changed_by="archive",
+                    reason="personal or travel appointment",
+                )
+            )
+    result = DayResult(
+        day=day.day,
+        fetched=plan.fetched,
+        archived=sum(b.written for b in task.batches),
+        already_archived=plan.already_archived,
+        conflicts=len(plan.conflicts),
+        failed=len(failures),
+        held_back=len(plan.held_back),
+        privacy_updated=sum(b.privacy_updated for b in task.batches),
+        conflict_subjects=[[item.subject for item in c.items] for c in plan.conflicts],
+        failures=failures,
+        issues=plan.issues,
+    )
+    deps.audit.record(
+        action="archive",
+        operation="archive_day",
+        resource=f"{day.user}/{day.day.isoformat()}",
+        status="partial" if failures else "success",
+        message=(
+            f"{result.archived} archived, {result.already_archived} already archived, "
+            f"{result.conflicts} conflicts, {result.failed} failed"
+        ),
+        details={
+            "source_calendar": day.calendars.source_name,
+            "archive_calendar": day.calendars.archive_name,
+            "strict": day.strict,
+            "fetched": result.fetched,
+            "held_back": result.held_back,
+            "privacy_updated": result.privacy_updated,
+            "failures": [f.model_dump() for f in failures],
+            "issues": plan.issues,
+        },
+        duration_ms=int((time.monotonic() - started) * 1000),
+        correlation_id=day.instance_id,
+        user=day.user,
+    )
+    deps.staging.delete_prefix(f"{day.staging_prefix}/")
+    return result.model_dump(mode="json")
+
+
+def _conflict(day: DayTask, group: Any, plan: DayPlan) -> Conflict:
+    return Conflict(
+        id=Conflict.make_id(day.user, day.day, group.group_key),
+        user=day.user,
+        date=day.day,
+        group_key=group.group_key,
+        items=[ConflictItem.model_validate(item.model_dump()) for item in group.items],
+        instance_id=day.instance_id,
+    )

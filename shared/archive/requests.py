@@ -1,0 +1,76 @@
+"""Turning what a person or a timer asks for into an ArchiveRequest and its instance id."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+
+from pydantic import ValidationError
+
+from shared.archive.contracts import ArchiveRequest
+from shared.domain.dates import DateExpressionError, UnknownTimeZoneError, load_zone, parse_date_expression
+
+
+class ArchiveInputError(ValueError):
+    """Bad input from a client, naming the field at fault."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+def build_request(
+    *,
+    user: str,
+    date_expression: str,
+    now: datetime,
+    source: str | None = None,
+    archive: str | None = None,
+    timezone: str = "UTC",
+    strict: bool = False,
+    job_id: str | None = None,
+    approved_keys: list[str] | None = None,
+) -> ArchiveRequest:
+    try:
+        zone = load_zone(timezone)
+    except UnknownTimeZoneError as exc:
+        raise ArchiveInputError("timezone", str(exc)) from None
+    try:
+        span = parse_date_expression(date_expression, now.astimezone(zone).date())
+    except DateExpressionError as exc:
+        raise ArchiveInputError("date", str(exc)) from None
+    try:
+        return ArchiveRequest(
+            user=user,
+            start=span.start,
+            end=span.end,
+            source=source or None,
+            archive=archive or "Archive",
+            timezone=timezone,
+            strict=strict,
+            job_id=job_id,
+            approved_keys=approved_keys or [],
+        )
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = str(err["loc"][0]) if err["loc"] else "date"
+        raise ArchiveInputError(field, str(err["msg"]).removeprefix("Value error, ")) from None
+
+
+def slug(value: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
+
+
+def instance_id_for(owner: str, start: date, end: date) -> str:
+    """Deterministic, so a second start of the same archive is refused instead of duplicated."""
+    span = start.isoformat() if start == end else f"{start.isoformat()}-to-{end.isoformat()}"
+    return f"archive-{slug(owner)}-{span}"
+
+
+def local_yesterday(now: datetime, timezone: str) -> date:
+    return now.astimezone(load_zone(timezone)).date() - timedelta(days=1)
+
+
+def due_for_run(now: datetime, timezone: str, run_hour: int) -> bool:
+    return now.astimezone(load_zone(timezone)).hour >= run_hour

@@ -1,0 +1,173 @@
+"""The composition root: builds adapters from settings, lazily, once per process."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from shared.config import Settings, get_settings
+
+if TYPE_CHECKING:
+    from shared.graph.calendars import CalendarService
+    from shared.graph.client import GraphClient
+    from shared.graph.subscriptions import SubscriptionService
+    from shared.services.audit import AuditService
+    from shared.storage.lease import MailboxLease
+    from shared.storage.protocols import (
+        ConflictRepository,
+        DedupStore,
+        IssueLog,
+        JobRepository,
+        PrivacyLog,
+        SubscriptionRepository,
+    )
+    from shared.storage.staging import StagingStore
+    from shared.storage.tables import TableStore
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Container:
+    """Everything an activity, trigger or command needs, built on first use (no clients at import time)."""
+
+    def __init__(self, settings: Settings, clock: Callable[[], datetime] = _now) -> None:
+        self.settings = settings
+        self.clock = clock
+
+    def _credential(self) -> Any:
+        from azure.identity import DefaultAzureCredential, ManagedIdentityCredential
+
+        client_id = self.settings.storage_client_id or self.settings.managed_identity_client_id
+        return ManagedIdentityCredential(client_id=client_id) if client_id else DefaultAzureCredential()
+
+    @cached_property
+    def _connection_string(self) -> str | None:
+        if self.settings.storage_connection == "UseDevelopmentStorage=true":
+            from devtools.azurite import DEV_ACCOUNT, DEV_KEY
+
+            host = "http://127.0.0.1"
+            return (
+                f"DefaultEndpointsProtocol=http;AccountName={DEV_ACCOUNT};AccountKey={DEV_KEY};"
+                f"BlobEndpoint={host}:10000/{DEV_ACCOUNT};QueueEndpoint={host}:10001/{DEV_ACCOUNT};"
+                f"TableEndpoint={host}:10002/{DEV_ACCOUNT};"
+            )
+        return self.settings.storage_connection
+
+    @cached_property
+    def tables(self) -> TableStore:
+        from shared.storage.tables import TableStore
+
+        if self._connection_string:
+            return TableStore.from_connection_string(self._connection_string)
+        assert self.settings.storage_account_name
+        return TableStore.from_account(self.settings.storage_account_name, self._credential())
+
+    @cached_property
+    def staging(self) -> StagingStore:
+        from azure.storage.blob import BlobServiceClient
+
+        from shared.storage.staging import BlobStagingStore
+
+        if self._connection_string:
+            return BlobStagingStore(BlobServiceClient.from_connection_string(self._connection_string))
+        account = self.settings.storage_account_name
+        return BlobStagingStore(BlobServiceClient(f"https://{account}.blob.core.windows.net", self._credential()))
+
+    @cached_property
+    def leases(self) -> MailboxLease:
+        from shared.storage.lease import MailboxLease
+
+        return MailboxLease(lambda: self.tables.table("MailboxLeases"))
+
+    @cached_property
+    def audit(self) -> AuditService:
+        from shared.services.audit import AuditService
+        from shared.storage.audit_log import TableAuditLog
+
+        return AuditService(TableAuditLog(self.tables, self.settings.audit_table))
+
+    @cached_property
+    def conflicts(self) -> ConflictRepository:
+        from shared.storage.conflicts import TableConflictRepository
+
+        return TableConflictRepository(self.tables, self.settings.conflicts_table)
+
+    @cached_property
+    def jobs(self) -> JobRepository:
+        from shared.storage.jobs import TableJobRepository
+
+        return TableJobRepository(self.tables)
+
+    @cached_property
+    def subscriptions(self) -> SubscriptionRepository:
+        from shared.storage.subscriptions import TableSubscriptionRepository
+
+        return TableSubscriptionRepository(self.tables)
+
+    @cached_property
+    def dedup(self) -> DedupStore:
+        from shared.storage.dedup import TableDedupStore
+
+        return TableDedupStore(self.tables)
+
+    @cached_property
+    def privacy_log(self) -> PrivacyLog:
+        from shared.storage.privacy_log import TablePrivacyLog
+
+        return TablePrivacyLog(self.tables)
+
+    @cached_property
+    def issue_log(self) -> IssueLog:
+        from shared.storage.issues import TableIssueLog
+
+        return TableIssueLog(self.tables)
+
+    @cached_property
+    def secrets(self) -> Any:
+        from shared.secrets import secret_reader_from_settings
+
+        return secret_reader_from_settings(self.settings)
+
+    @cached_property
+    def graph(self) -> GraphClient:
+        from shared.graph.factory import graph_client_from_settings
+
+        reader = self.secrets
+        return graph_client_from_settings(self.settings, secret_reader=reader.get if reader else None)
+
+    @cached_property
+    def calendars(self) -> CalendarService:
+        from shared.graph.calendars import CalendarService
+
+        return CalendarService(self.graph)
+
+    @cached_property
+    def graph_subscriptions(self) -> SubscriptionService:
+        from shared.graph.subscriptions import SubscriptionService
+
+        return SubscriptionService(self.graph)
+
+
+_lock = threading.Lock()
+_container: Container | None = None
+
+
+def container() -> Container:
+    global _container
+    with _lock:
+        if _container is None:
+            _container = Container(get_settings())
+        return _container
+
+
+def reset_container(replacement: Container | None = None) -> None:
+    """Forget the current adapters (tests and the CLI change settings between runs)."""
+    global _container
+    with _lock:
+        _container = replacement
+    get_settings.cache_clear()

@@ -1,0 +1,154 @@
+"""`archive`: run the daily archive orchestration in-process for one mailbox or every enabled job."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn
+from rich.table import Table
+
+from shared.archive.contracts import ArchiveRequest
+from shared.cli.output import fail, stderr, stdout
+
+COUNTS = ("fetched", "archived", "already_archived", "conflicts", "failed")
+
+
+def archive(
+    user: Annotated[str | None, typer.Option(help="Mailbox (user principal name) to archive.")] = None,
+    all_jobs: Annotated[bool, typer.Option("--all", help="Archive every enabled archive job.")] = False,
+    date: Annotated[str, typer.Option(help="yesterday, today, YYYY-MM-DD, 'A to B', 'last week', ...")] = "yesterday",
+    source: Annotated[str | None, typer.Option(help="Source calendar: name, id or msgraph:// URI.")] = None,
+    archive_calendar: Annotated[str, typer.Option("--archive", help="Archive calendar (created when missing).")] = (
+        "Archive"
+    ),
+    timezone: Annotated[str, typer.Option(help="IANA time zone of the user's day.")] = "UTC",
+    strict: Annotated[bool, typer.Option(help="Hold back unresolved overlaps and drop what resolution drops.")] = False,
+    json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")] = False,
+) -> int:
+    """Archive a day (or range) of appointments into the archive calendar."""
+    from shared.archive.requests import ArchiveInputError, build_request, instance_id_for
+    from shared.runtime.local_app import load_local_settings
+
+    load_local_settings()
+    if bool(user) == all_jobs:
+        fail("give either --user or --all")
+    now = datetime.now(UTC)
+    runs: list[tuple[str, ArchiveRequest]] = []
+    try:
+        if all_jobs:
+            from shared.bootstrap import container
+
+            for job in container().jobs.list(enabled_only=True):
+                request = build_request(
+                    user=job.user,
+                    date_expression=date,
+                    now=now,
+                    source=job.source_calendar,
+                    archive=job.archive_calendar,
+                    timezone=job.timezone,
+                    strict=job.strict,
+                    job_id=job.id,
+                )
+                runs.append((instance_id_for(job.id, request.start, request.end), request))
+            if not runs:
+                fail("no enabled archive jobs: add one with `jobs add`")
+        else:
+            assert user is not None
+            request = build_request(
+                user=user,
+                date_expression=date,
+                now=now,
+                source=source,
+                archive=archive_calendar,
+                timezone=timezone,
+                strict=strict,
+            )
+            runs.append((instance_id_for(request.user, request.start, request.end), request))
+    except ArchiveInputError as exc:
+        fail(str(exc))
+    statuses = _run(runs, show_progress=not json_output)
+    return _report(statuses, json_output)
+
+
+def _run(runs: list[tuple[str, ArchiveRequest]], *, show_progress: bool) -> list[Any]:
+    from shared.orchestrators.archive import ARCHIVE_ORCHESTRATOR
+    from shared.runtime.local_app import new_engine
+
+    engine = new_engine()
+    total_days = sum(len(r.days()) for _, r in runs)
+    done: dict[str, int] = {}
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total} days"),
+        console=stderr, disable=not show_progress, transient=True,
+    ) as progress:
+        bar = progress.add_task("archiving", total=total_days)
+
+        def on_change(status: Any) -> None:
+            custom = status.custom_status if isinstance(status.custom_status, dict) else {}
+            if status.instance_id in done and "days_done" in custom:
+                done[status.instance_id] = int(custom["days_done"])
+                stage = custom.get("stage", "")
+                progress.update(bar, completed=sum(done.values()), description=f"archiving ({stage})")
+
+        engine.subscribe(on_change)
+        try:
+            for instance_id, request in runs:
+                done[instance_id] = 0
+                payload = request.model_dump(mode="json")
+                engine.start_new(ARCHIVE_ORCHESTRATOR, instance_id=instance_id, client_input=payload)
+            return [engine.wait_for_completion(instance_id, timeout=3600) for instance_id, _ in runs]
+        finally:
+            engine.shutdown()
+
+
+def _report(statuses: list[Any], json_output: bool) -> int:
+    outputs = [s.output for s in statuses if s.runtime_status == "Completed" and isinstance(s.output, dict)]
+    errors = [f"{s.instance_id}: {_first_line(s.output)}" for s in statuses if s.runtime_status != "Completed"]
+    totals = {key: sum(int(o[key]) for o in outputs) for key in COUNTS}
+    if json_output:
+        summary: dict[str, Any] = {
+            **totals,
+            "instance_id": ",".join(s.instance_id for s in statuses),
+            "status": "failed" if errors else ("partial" if totals["failed"] else "success"),
+            "days": [day for o in outputs for day in o["days"]],
+            "issues": [issue for o in outputs for issue in o["issues"]],
+            "errors": errors,
+        }
+        stdout.file.write(json.dumps(summary) + "\n")
+    else:
+        _print_summary(outputs)
+        for error in errors:
+            stderr.print(f"[red]archive failed[/red] {error}")
+    return 1 if errors or totals["failed"] else 0
+
+
+def _print_summary(outputs: list[dict[str, Any]]) -> None:
+    for output in outputs:
+        table = Table(title=f"{output['user']} ({output['instance_id']})", title_justify="left")
+        for column in ("day", "fetched", "archived", "already", "conflicts", "failed"):
+            table.add_column(column, justify="left" if column == "day" else "right")
+        for day in output["days"]:
+            subjects = "; ".join(" / ".join(group) for group in day["conflict_subjects"])
+            conflicts = f"{day['conflicts']} ({subjects})" if day["conflicts"] else "0"
+            table.add_row(
+                day["day"], str(day["fetched"]), str(day["archived"]), str(day["already_archived"]), conflicts,
+                str(day["failed"]),
+            )
+        table.add_row(
+            "total", *(str(output[k]) for k in ("fetched", "archived", "already_archived", "conflicts", "failed")),
+            style="bold",
+        )
+        stdout.print(table)
+        for day in output["days"]:
+            for failure in day["failures"]:
+                stdout.print(f"[red]failed[/red] {day['day']} {failure['subject']}: {failure['error']}")
+        for issue in output["issues"]:
+            stdout.print(f"[yellow]issue[/yellow] {issue}")
+
+
+def _first_line(value: Any) -> str:
+    text = value if isinstance(value, str) else json.dumps(value)
+    return (text or "failed").strip().splitlines()[0] if text else "failed"

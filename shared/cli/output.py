@@ -1,0 +1,16 @@
+"""Small helpers shared by the commands: errors as one line on stderr, a stderr console."""
+
+from __future__ import annotations
+
+from typing import NoReturn
+
+import typer
+from rich.console import Console
+
+stderr = Console(stderr=True)
+stdout = Console()
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)

@@ -1,0 +1,107 @@
+"""Settings from the environment (app settings in Azure, local.settings.json / env locally)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import lru_cache
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+MAX_SUBSCRIPTION_MINUTES = 10_080
+
+
+class SettingsError(RuntimeError):
+    """A missing or malformed setting; the message names it."""
+
+
+class GraphAuthMode(StrEnum):
+    STATIC = "static"
+    CLIENT_SECRET = "client_secret"
+    CERTIFICATE = "certificate"
+    MANAGED_IDENTITY = "managed_identity"
+    DEVICE_CODE = "device_code"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        extra="ignore", case_sensitive=False, populate_by_name=True, env_ignore_empty=True
+    )
+
+    storage_connection: str | None = Field(default=None, alias="AzureWebJobsStorage")
+    storage_account_name: str | None = Field(default=None, alias="AzureWebJobsStorage__accountName")
+    storage_client_id: str | None = Field(default=None, alias="AzureWebJobsStorage__clientId")
+
+    graph_base_url: str = Field(default="https://graph.microsoft.com/v1.0", alias="GRAPH_BASE_URL")
+    graph_access_token: str | None = Field(default=None, alias="GRAPH_ACCESS_TOKEN")
+    graph_auth_mode: GraphAuthMode | None = Field(default=None, alias="GRAPH_AUTH_MODE")
+    graph_tenant_id: str | None = Field(default=None, alias="GRAPH_TENANT_ID")
+    graph_client_id: str | None = Field(default=None, alias="GRAPH_CLIENT_ID")
+    graph_client_secret: str | None = Field(default=None, alias="GRAPH_CLIENT_SECRET")
+    graph_client_secret_name: str = Field(default="graph-client-secret", alias="GRAPH_CLIENT_SECRET_NAME")
+    graph_certificate_name: str = Field(default="graph-certificate", alias="GRAPH_CERTIFICATE_NAME")
+    graph_timeout_seconds: float = Field(default=30.0, gt=0, alias="GRAPH_TIMEOUT_SECONDS")
+    graph_max_attempts: int = Field(default=6, ge=1, le=20, alias="GRAPH_MAX_ATTEMPTS")
+    managed_identity_client_id: str | None = Field(default=None, alias="AZURE_CLIENT_ID")
+    key_vault_url: str | None = Field(default=None, alias="KEY_VAULT_URL")
+
+    audit_table: str = Field(default="AuditLog", alias="AUDIT_TABLE", pattern=r"^[A-Za-z][A-Za-z0-9]{2,62}$")
+    conflicts_table: str = Field(default="Conflicts", alias="CONFLICTS_TABLE", pattern=r"^[A-Za-z][A-Za-z0-9]{2,62}$")
+
+    archive_schedule: str = Field(default="0 5 * * * *", alias="ARCHIVE_SCHEDULE")
+    notification_base_url: str | None = Field(default=None, alias="NOTIFICATION_BASE_URL")
+    subscription_lifetime_minutes: int = Field(
+        default=MAX_SUBSCRIPTION_MINUTES, ge=45, le=MAX_SUBSCRIPTION_MINUTES, alias="SUBSCRIPTION_LIFETIME_MINUTES"
+    )
+    notification_queue: str = Field(default="graph-notifications", alias="NOTIFICATION_QUEUE")
+
+    openai_api_key: str | None = Field(default=None, alias="OPENAI_API_KEY")
+    openai_base_url: str | None = Field(default=None, alias="OPENAI_BASE_URL")
+    openai_model: str = Field(default="gpt-4o-mini", alias="OPENAI_MODEL")
+
+    @field_validator("graph_base_url", "notification_base_url", "key_vault_url", "openai_base_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        if not value.startswith(("https://", "http://")):
+            raise ValueError("must be an http(s) URL")
+        return value.rstrip("/")
+
+    @field_validator("storage_connection")
+    @classmethod
+    def _connection_string(cls, value: str | None) -> str | None:
+        if value is None or value == "UseDevelopmentStorage=true":
+            return value
+        if "=" not in value:
+            raise ValueError("must be a storage connection string or UseDevelopmentStorage=true")
+        return value
+
+    @model_validator(mode="after")
+    def _storage_present(self) -> Settings:
+        if not self.storage_connection and not self.storage_account_name:
+            raise ValueError("AzureWebJobsStorage (or AzureWebJobsStorage__accountName) is required")
+        return self
+
+    @property
+    def effective_auth_mode(self) -> GraphAuthMode:
+        if self.graph_access_token:
+            return GraphAuthMode.STATIC
+        return self.graph_auth_mode or GraphAuthMode.MANAGED_IDENTITY
+
+
+def load_settings() -> Settings:
+    """Read and validate settings; a bad setting raises SettingsError naming it."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            name = ".".join(str(p) for p in err["loc"]) or "settings"
+            problems.append(f"{name}: {err['msg']}")
+        raise SettingsError("invalid settings: " + "; ".join(problems)) from None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()

@@ -1,0 +1,83 @@
+"""Blob staging for data too large to travel through Durable history (a day's events, its write batches)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import threading
+from typing import Any, Protocol
+
+from azure.core.exceptions import ResourceExistsError, ResourceNotFoundError
+from azure.storage.blob import BlobServiceClient, ContainerClient
+
+STAGING_CONTAINER = "archive-staging"
+
+
+class StagingNotFoundError(LookupError):
+    pass
+
+
+class StagingStore(Protocol):
+    def put_json(self, name: str, value: Any) -> None: ...
+
+    def get_json(self, name: str) -> Any: ...
+
+    def delete_prefix(self, prefix: str) -> int: ...
+
+
+class BlobStagingStore:
+    def __init__(self, service: BlobServiceClient, container: str = STAGING_CONTAINER) -> None:
+        self._service = service
+        self._name = container
+        self._container: ContainerClient | None = None
+        self._lock = threading.Lock()
+
+    def _client(self) -> ContainerClient:
+        with self._lock:
+            if self._container is None:
+                container = self._service.get_container_client(self._name)
+                with contextlib.suppress(ResourceExistsError):
+                    container.create_container()
+                self._container = container
+            return self._container
+
+    def put_json(self, name: str, value: Any) -> None:
+        data = json.dumps(value, separators=(",", ":"), default=str).encode()
+        self._client().upload_blob(name, data, overwrite=True)
+
+    def get_json(self, name: str) -> Any:
+        try:
+            return json.loads(self._client().download_blob(name).readall())
+        except ResourceNotFoundError:
+            raise StagingNotFoundError(f"staged data '{name}' is missing from container '{self._name}'") from None
+
+    def delete_prefix(self, prefix: str) -> int:
+        container = self._client()
+        names = [blob.name for blob in container.list_blobs(name_starts_with=prefix)]
+        for name in names:
+            with contextlib.suppress(ResourceNotFoundError):
+                container.delete_blob(name)
+        return len(names)
+
+
+class MemoryStagingStore:
+    def __init__(self) -> None:
+        self._data: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    def put_json(self, name: str, value: Any) -> None:
+        with self._lock:
+            self._data[name] = json.dumps(value, default=str)
+
+    def get_json(self, name: str) -> Any:
+        with self._lock:
+            if name not in self._data:
+                raise StagingNotFoundError(f"staged data '{name}' is missing")
+            return json.loads(self._data[name])
+
+    def delete_prefix(self, prefix: str) -> int:
+        with self._lock:
+            names = [n for n in self._data if n.startswith(prefix)]
+            for n in names:
+                del self._data[n]
+            return len(names)
