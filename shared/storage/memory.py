@@ -1,0 +1,281 @@
+"""In-memory repositories with the same behaviour as the Table Storage ones, for service unit tests.
+
+They keep the very entities the Table adapters would write (same keys, same truncation, same ETag rules), so a
+service tested against them sees what it would see against Azure. Thread-safe.
+"""
+
+from __future__ import annotations
+
+import builtins
+import datetime as dt
+import itertools
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from shared.storage.audit_log import audit_from_entity, audit_to_entity, audit_user_key
+from shared.storage.codec import as_datetime
+from shared.storage.conflicts import conflict_from_entity, conflict_keys, conflict_to_entity
+from shared.storage.dedup import dedup_entity, is_expired
+from shared.storage.errors import EntityNotFoundError, StaleEntityError
+from shared.storage.issues import day_row_range, issue_from_entity, issue_keys, issue_to_entity
+from shared.storage.jobs import JOB_PARTITION, job_from_entity, job_to_entity
+from shared.storage.keys import safe_key, user_key
+from shared.storage.models import (
+    ArchiveJob,
+    AuditEntry,
+    Conflict,
+    ConflictStatus,
+    IssueRecord,
+    Page,
+    PrivacyChangeRecord,
+    SubscriptionRecord,
+    merge_rerun,
+    utc_now,
+)
+from shared.storage.privacy_log import privacy_from_entity, privacy_to_entity, time_row_range
+from shared.storage.query import day_bounds, instant_bounds, page_in_memory
+from shared.storage.subscriptions import SUBSCRIPTION_PARTITION, subscription_from_entity, subscription_to_entity
+
+Key = tuple[str, str]
+
+
+class StoredEntity(dict[str, Any]):
+    """A row as the SDK hands it back: properties plus `metadata['etag']`."""
+
+    def __init__(self, properties: Mapping[str, Any], etag: str) -> None:
+        super().__init__(properties)
+        self.metadata = {"etag": etag}
+
+
+class MemoryTable:
+    """The slice of Table Storage semantics the repositories rely on: keys, insert-if-absent, ETag checks."""
+
+    _etags = itertools.count(1)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.lock = threading.RLock()
+        self._rows: dict[Key, StoredEntity] = {}
+
+    @staticmethod
+    def _key(entity: Mapping[str, Any]) -> Key:
+        return str(entity["PartitionKey"]), str(entity["RowKey"])
+
+    def _store(self, entity: Mapping[str, Any]) -> StoredEntity:
+        stored = StoredEntity(entity, f'W/"memory-{next(self._etags)}"')
+        self._rows[self._key(entity)] = stored
+        return stored
+
+    def get(self, partition_key: str, row_key: str) -> StoredEntity | None:
+        with self.lock:
+            return self._rows.get((partition_key, row_key))
+
+    def write(self, entity: Mapping[str, Any], etag: str | None = None) -> str:
+        with self.lock:
+            key = self._key(entity)
+            if etag is not None:
+                current = self._rows.get(key)
+                if current is None:
+                    raise EntityNotFoundError(self.name, *key)
+                if current.metadata["etag"] != etag:
+                    raise StaleEntityError(self.name, *key)
+            return self._store(entity).metadata["etag"]
+
+    def delete(self, partition_key: str, row_key: str) -> bool:
+        with self.lock:
+            return self._rows.pop((partition_key, row_key), None) is not None
+
+    def rows(self, keep: Callable[[StoredEntity], bool] = lambda _: True) -> list[StoredEntity]:
+        with self.lock:
+            return sorted((e for e in self._rows.values() if keep(e)), key=self._key)
+
+
+def _row_key(entity: Mapping[str, Any]) -> Key:
+    return str(entity["PartitionKey"]), str(entity["RowKey"])
+
+
+class InMemoryAuditLog:
+    def __init__(self) -> None:
+        self.table = MemoryTable("AuditLog")
+
+    def record(self, entry: AuditEntry) -> None:
+        self.table.write(audit_to_entity(entry))
+
+    def query(
+        self,
+        user: str | None = None,
+        start: dt.date | dt.datetime | None = None,
+        end: dt.date | dt.datetime | None = None,
+        action: str | None = None,
+        page_size: int = 100,
+        continuation: str | None = None,
+    ) -> Page[AuditEntry]:
+        first_day, last_day = day_bounds(start, end)
+        low, high = instant_bounds(start, end)
+
+        def keep(e: Mapping[str, Any]) -> bool:
+            at = as_datetime(e["occurred_at"])
+            return (
+                (not user or e["user_key"] == audit_user_key(user))
+                and (first_day is None or e["day"] >= first_day.isoformat())
+                and (last_day is None or e["day"] <= last_day.isoformat())
+                and (low is None or (at is not None and at >= low))
+                and (high is None or (at is not None and at <= high))
+                and (not action or e["action"] == action)
+            )
+
+        rows, token = page_in_memory(self.table.rows(keep), _row_key, page_size, continuation)
+        return Page[AuditEntry](items=[audit_from_entity(e) for e in rows], continuation=token)
+
+
+class InMemoryConflictRepository:
+    def __init__(self) -> None:
+        self.table = MemoryTable("Conflicts")
+
+    def get(self, conflict_id: str) -> Conflict | None:
+        keys = conflict_keys(conflict_id)
+        entity = self.table.get(*keys) if keys else None
+        return conflict_from_entity(entity) if entity else None
+
+    def query(
+        self,
+        user: str | None = None,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        status: ConflictStatus | None = None,
+        page_size: int = 100,
+        continuation: str | None = None,
+    ) -> Page[Conflict]:
+        def keep(e: Mapping[str, Any]) -> bool:
+            return (
+                (start is None or e["PartitionKey"] >= start.isoformat())
+                and (end is None or e["PartitionKey"] <= end.isoformat())
+                and (not user or e["user_key"] == user_key(user))
+                and (not status or e["status"] == status)
+            )
+
+        rows, token = page_in_memory(self.table.rows(keep), _row_key, page_size, continuation)
+        return Page[Conflict](items=[conflict_from_entity(e) for e in rows], continuation=token)
+
+    def save(self, conflict: Conflict) -> Conflict:
+        etag = self.table.write(conflict_to_entity(conflict), conflict.etag)
+        return conflict.model_copy(update={"etag": etag})
+
+    def upsert(self, conflict: Conflict) -> Conflict:
+        with self.table.lock:
+            existing = self.get(conflict.id)
+            merged = merge_rerun(existing, conflict)
+            if merged is existing:
+                return merged
+            return self.save(merged)
+
+    def upsert_many(self, conflicts: Iterable[Conflict]) -> list[Conflict]:
+        latest = {c.id: c for c in conflicts}
+        with self.table.lock:
+            return [self.upsert(c) for c in latest.values()]
+
+
+class InMemoryJobRepository:
+    def __init__(self) -> None:
+        self.table = MemoryTable("ArchiveJobs")
+
+    def get(self, job_id: str) -> ArchiveJob | None:
+        entity = self.table.get(JOB_PARTITION, job_id)
+        return job_from_entity(entity) if entity else None
+
+    def list(self, enabled_only: bool = False) -> builtins.list[ArchiveJob]:
+        return [job_from_entity(e) for e in self.table.rows(lambda e: not enabled_only or bool(e.get("enabled")))]
+
+    def save(self, job: ArchiveJob) -> ArchiveJob:
+        return job.model_copy(update={"etag": self.table.write(job_to_entity(job), job.etag)})
+
+    def delete(self, job_id: str) -> bool:
+        return self.table.delete(JOB_PARTITION, job_id)
+
+
+class InMemorySubscriptionRepository:
+    def __init__(self) -> None:
+        self.table = MemoryTable("Subscriptions")
+
+    def get(self, subscription_id: str) -> SubscriptionRecord | None:
+        entity = self.table.get(SUBSCRIPTION_PARTITION, safe_key(subscription_id))
+        return subscription_from_entity(entity) if entity else None
+
+    def for_user(self, user: str) -> builtins.list[SubscriptionRecord]:
+        rows = self.table.rows(lambda e: e["user_key"] == user_key(user))
+        return [subscription_from_entity(e) for e in rows]
+
+    def list(self) -> builtins.list[SubscriptionRecord]:
+        return [subscription_from_entity(e) for e in self.table.rows()]
+
+    def save(self, record: SubscriptionRecord) -> SubscriptionRecord:
+        return record.model_copy(update={"etag": self.table.write(subscription_to_entity(record), record.etag)})
+
+    def delete(self, subscription_id: str) -> bool:
+        return self.table.delete(SUBSCRIPTION_PARTITION, safe_key(subscription_id))
+
+
+class InMemoryDedupStore:
+    def __init__(self, clock: Callable[[], dt.datetime] = utc_now) -> None:
+        self.table = MemoryTable("NotificationDedup")
+        self._clock = clock
+
+    def first_seen(self, key: str, ttl_hint: dt.timedelta | None = None) -> bool:
+        now = self._clock()
+        entity = dedup_entity(key, now, ttl_hint)
+        with self.table.lock:
+            existing = self.table.get(entity["PartitionKey"], entity["RowKey"])
+            if existing is not None and not is_expired(as_datetime(existing.get("expires_at")), now):
+                return False
+            self.table.write(entity)
+            return True
+
+    def purge_expired(self) -> int:
+        now = self._clock()
+        with self.table.lock:
+            expired = self.table.rows(lambda e: is_expired(as_datetime(e.get("expires_at")), now))
+            for entity in expired:
+                self.table.delete(*_row_key(entity))
+        return len(expired)
+
+
+class InMemoryPrivacyLog:
+    def __init__(self) -> None:
+        self.table = MemoryTable("PrivacyLog")
+
+    def record(self, change: PrivacyChangeRecord) -> None:
+        self.table.write(privacy_to_entity(change))
+
+    def for_user(
+        self, user: str, start: dt.date | dt.datetime | None = None, end: dt.date | dt.datetime | None = None
+    ) -> list[PrivacyChangeRecord]:
+        low, high = time_row_range(start, end)
+        rows = self.table.rows(
+            lambda e: e["PartitionKey"] == user_key(user)
+            and (low is None or e["RowKey"] >= low)
+            and (high is None or e["RowKey"] < high)
+        )
+        return [privacy_from_entity(e) for e in rows]
+
+
+class InMemoryIssueLog:
+    def __init__(self, clock: Callable[[], dt.datetime] = utc_now) -> None:
+        self.table = MemoryTable("Issues")
+        self._clock = clock
+
+    def record(self, user: str, day: dt.date, issues: list[str], source: str) -> None:
+        if not issues:
+            self.table.delete(*issue_keys(user, day, source))
+            return
+        record = IssueRecord(user=user, day=day, issues=issues, source=source, recorded_at=self._clock())
+        self.table.write(issue_to_entity(record))
+
+    def for_user(self, user: str, start: dt.date | None = None, end: dt.date | None = None) -> list[IssueRecord]:
+        low, high = day_row_range(start, end)
+        rows = self.table.rows(
+            lambda e: e["PartitionKey"] == user_key(user)
+            and (low is None or e["RowKey"] >= low)
+            and (high is None or e["RowKey"] < high)
+        )
+        return [issue_from_entity(e) for e in rows]

@@ -1,0 +1,102 @@
+"""The repository interfaces services depend on; Table Storage and in-memory implementations both satisfy them.
+
+Date ranges: `start`/`end` may be dates (whole days, both inclusive) or aware datetimes (both inclusive).
+Continuations are opaque strings returned in `Page.continuation`; pass one back to get the next page. Pages come in
+key order (audit: per user, oldest first; conflicts: per day) and are full until the last one.
+"""
+
+from __future__ import annotations
+
+import builtins
+import datetime as dt
+from collections.abc import Iterable
+from typing import Protocol
+
+from shared.storage.models import (
+    ArchiveJob,
+    AuditEntry,
+    Conflict,
+    ConflictStatus,
+    IssueRecord,
+    Page,
+    PrivacyChangeRecord,
+    SubscriptionRecord,
+)
+
+DateBound = dt.date | dt.datetime
+
+
+class AuditLog(Protocol):
+    def record(self, entry: AuditEntry) -> None: ...
+
+    def query(
+        self,
+        user: str | None = None,
+        start: DateBound | None = None,
+        end: DateBound | None = None,
+        action: str | None = None,
+        page_size: int = 100,
+        continuation: str | None = None,
+    ) -> Page[AuditEntry]: ...
+
+
+class ConflictRepository(Protocol):
+    def upsert(self, conflict: Conflict) -> Conflict: ...
+
+    def upsert_many(self, conflicts: Iterable[Conflict]) -> list[Conflict]: ...
+
+    def get(self, conflict_id: str) -> Conflict | None: ...
+
+    def query(
+        self,
+        user: str | None = None,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        status: ConflictStatus | None = None,
+        page_size: int = 100,
+        continuation: str | None = None,
+    ) -> Page[Conflict]: ...
+
+    def save(self, conflict: Conflict) -> Conflict: ...
+
+
+class JobRepository(Protocol):
+    def get(self, job_id: str) -> ArchiveJob | None: ...
+
+    def list(self, enabled_only: bool = False) -> builtins.list[ArchiveJob]: ...
+
+    def save(self, job: ArchiveJob) -> ArchiveJob: ...
+
+    def delete(self, job_id: str) -> bool: ...
+
+
+class SubscriptionRepository(Protocol):
+    def get(self, subscription_id: str) -> SubscriptionRecord | None: ...
+
+    def for_user(self, user: str) -> list[SubscriptionRecord]: ...
+
+    def list(self) -> builtins.list[SubscriptionRecord]: ...
+
+    def save(self, record: SubscriptionRecord) -> SubscriptionRecord: ...
+
+    def delete(self, subscription_id: str) -> bool: ...
+
+
+class DedupStore(Protocol):
+    def first_seen(self, key: str, ttl_hint: dt.timedelta | None = None) -> bool: ...
+
+    def purge_expired(self) -> int: ...
+
+
+class PrivacyLog(Protocol):
+    def record(self, change: PrivacyChangeRecord) -> None: ...
+
+    def for_user(
+        self, user: str, start: DateBound | None = None, end: DateBound | None = None
+    ) -> list[PrivacyChangeRecord]: ...
+
+
+class IssueLog(Protocol):
+    def record(self, user: str, day: dt.date, issues: list[str], source: str) -> None: ...
+
+    def for_user(self, user: str, start: dt.date | None = None, end: dt.date | None = None) -> list[IssueRecord]: ...
