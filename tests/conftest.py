@@ -6,6 +6,8 @@ import pytest
 
 from devtools.azurite import Azurite
 
+pytest_plugins = ["devtools.graph_simulator.pytest_plugin", "tests.archive_stack"]
+
 
 @pytest.fixture(scope="session")
 def azurite() -> Iterator[Azurite]:

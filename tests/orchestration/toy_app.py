@@ -31,6 +31,7 @@ class Probe:
         self.max_running = 0
         self.barrier = threading.Barrier(rendezvous_parties)
         self.finish_order: list[int] = []
+        self.gate = threading.Event()
         self.replays = itertools.count()
 
     def count(self, key: str) -> int:
@@ -101,6 +102,14 @@ def build_app(probe: Probe) -> df.DFApp:
         return first + [second]
 
     @app.orchestration_trigger(context_name="context")
+    def retry_beside_plain(context: df.DurableOrchestrationContext):
+        retrying = context.call_activity_with_retry("flaky", FAST_RETRY, {"key": "r", "fail_times": 1})
+        plain = context.call_activity("greet", "p")
+        yield context.task_any([plain, retrying])
+        after = yield context.call_activity("greet", "after")
+        return [after, (yield retrying)]
+
+    @app.orchestration_trigger(context_name="context")
     def per_day(context: df.DurableOrchestrationContext):
         days = context.get_input()["days"]
         children = [context.call_sub_orchestrator("day_child", day, f"{context.instance_id}:{day}") for day in days]
@@ -129,6 +138,12 @@ def build_app(probe: Probe) -> df.DFApp:
         decision = yield context.wait_for_external_event("Approval")
         context.set_custom_status("approved")
         return {"decision": decision}
+
+    @app.orchestration_trigger(context_name="context")
+    def work_then_approval(context: df.DurableOrchestrationContext):
+        work = yield context.call_activity("gated", "work")
+        decision = yield context.wait_for_external_event("Approval")
+        return {"work": work, "decision": decision}
 
     @app.orchestration_trigger(context_name="context")
     def approval_or_timeout(context: df.DurableOrchestrationContext):
@@ -185,6 +200,12 @@ def build_app(probe: Probe) -> df.DFApp:
     def advance_clock(seconds: int) -> None:
         assert probe.clock is not None
         probe.clock.advance(timedelta(seconds=seconds))
+
+    @app.activity_trigger(input_name="name")
+    def gated(name: str) -> str:
+        if not probe.gate.wait(timeout=10):
+            raise TimeoutError("the test never opened the gate")
+        return f"{name} done"
 
     @app.activity_trigger(input_name="spec")
     def flaky(spec: dict[str, Any]) -> dict[str, Any]:

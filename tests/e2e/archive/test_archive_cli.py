@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from devtools.graph_simulator import GraphSimulator
 from shared.domain.archive_copy import SOURCE_KEY_PROPERTY_ID
-from tests.e2e.archive.conftest import USER, audit_rows, event
+from tests.archive_stack import USER, audit_rows, event, slot
 
 DAY = "2026-11-24"
 
@@ -117,8 +117,7 @@ def test_a_day_in_auckland_asks_graph_for_local_midnight_to_midnight(stack, cli)
 
 def test_throttling_and_random_faults_lose_and_duplicate_nothing(stack, cli):
     for i in range(30):
-        stack.add_event(USER, event(DAY, f"{8 + i // 4:02d}:{(i % 4) * 15:02d}", f"{8 + i // 4:02d}:{(i % 4) * 15 + 10:02d}",
-                                    f"Call {i}"))
+        stack.add_event(USER, slot(DAY, i, f"Call {i}"))
     stack.faults.throttle_first(3, retry_after="0.05")
     stack.faults.random_errors(probability=0.2, seed=11, statuses=(429, 503), retry_after="0.05")
 

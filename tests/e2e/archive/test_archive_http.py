@@ -9,7 +9,7 @@ import requests
 
 from shared.runtime.host import LocalHost
 from shared.runtime.local_app import app_functions, new_engine
-from tests.e2e.archive.conftest import USER, event
+from tests.archive_stack import USER, event
 from tests.e2e.runtime.polling import wait_for
 
 DAY = "2026-11-10"
@@ -41,7 +41,8 @@ def test_post_archive_answers_202_and_the_status_url_gives_the_counts(stack, ser
     assert status["runtimeStatus"] == "Completed"
     assert (status["output"]["archived"], status["output"]["failed"]) == (2, 0)
     mine = requests.get(f"{served}/archive/{links['id']}", timeout=5).json()
-    assert mine["output"]["archived"] == 2 and mine["customStatus"] == {"stage": "done", "days_total": 1, "days_done": 1, "archived": 2, "failed": 0}
+    assert mine["output"]["archived"] == 2
+    assert mine["customStatus"] == {"stage": "done", "days_total": 1, "days_done": 1, "archived": 2, "failed": 0}
 
 
 def test_a_second_start_while_running_is_refused(stack, served):

@@ -1,3 +1,5 @@
+"""Fixtures for archive tests: the simulator with one mailbox, settings pointing at it and Azurite, the CLI."""
+
 from __future__ import annotations
 
 import json
@@ -10,8 +12,6 @@ import pytest
 from devtools.graph_simulator import GraphSimulator
 from shared.bootstrap import container, reset_container
 from shared.cli import main
-
-pytest_plugins = ["devtools.graph_simulator.pytest_plugin"]
 
 USER = "megan@contoso.example"
 
@@ -74,3 +74,9 @@ def event(day: str, start: str, end: str, subject: str, **extra: Any) -> dict[st
     }
     body.update(extra)
     return body
+
+
+def slot(day: str, i: int, subject: str) -> dict[str, Any]:
+    """The i-th 10-minute appointment of a day, four an hour from 06:00, none overlapping."""
+    hour, quarter = 6 + i // 4, (i % 4) * 15
+    return event(day, f"{hour:02d}:{quarter:02d}", f"{hour:02d}:{quarter + 10:02d}", subject)

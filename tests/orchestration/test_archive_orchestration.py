@@ -1,0 +1,107 @@
+"""The archive orchestration through the SDK's real replay engine, against the simulator and Azurite."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+import pytest
+
+from shared.archive.contracts import ArchiveRequest
+from shared.bootstrap import container
+from shared.orchestrators.archive import ARCHIVE_ORCHESTRATOR, FETCH_DAY, WRITE_BATCH
+from shared.runtime.engine import DurableEngine
+from shared.runtime.local_app import new_engine
+from tests.archive_stack import USER, event, slot
+
+
+@pytest.fixture
+def engine(stack) -> Iterator[DurableEngine]:
+    engine = new_engine()
+    yield engine
+    engine.shutdown()
+
+
+def run(engine: DurableEngine, instance_id: str, **request: Any) -> Any:
+    body = ArchiveRequest(user=USER, **request).model_dump(mode="json")
+    engine.start_new(ARCHIVE_ORCHESTRATOR, instance_id=instance_id, client_input=body)
+    status = engine.wait_for_completion(instance_id, timeout=60)
+    assert status.runtime_status == "Completed", status.output
+    return engine.get_status(instance_id, show_history=True)
+
+
+def day_conflicts(day: str) -> list[Any]:
+    when = date.fromisoformat(day)
+    return container().conflicts.query(user=USER, start=when, end=when).items
+
+
+def scheduled(status: Any, name: str) -> int:
+    return sum(1 for e in status.history or [] if e.get("EventType") == 4 and e.get("Name") == name)
+
+
+def test_writes_fan_out_in_batches_of_20_and_results_add_up(stack, engine):
+    for i in range(45):
+        stack.add_event(USER, slot("2026-11-02", i, f"Slot {i}"))
+
+    status = run(engine, "fan-out", start="2026-11-02", end="2026-11-02")
+
+    assert scheduled(status, WRITE_BATCH) == 3
+    assert (status.output["fetched"], status.output["archived"], status.output["failed"]) == (45, 45, 0)
+
+
+def test_a_failing_activity_is_retried(stack, engine, monkeypatch):
+    stack.add_event(USER, event("2026-11-03", "09:00", "10:00", "Retry me"))
+    calendars = container().calendars
+    real_read = calendars.read_window
+    calls = {"n": 0}
+
+    def flaky(*args: Any, **kwargs: Any) -> Any:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise ConnectionError("worker lost its network")
+        return real_read(*args, **kwargs)
+
+    monkeypatch.setattr(calendars, "read_window", flaky)
+
+    status = run(engine, "retry", start="2026-11-03", end="2026-11-03")
+
+    assert scheduled(status, FETCH_DAY) == 2
+    assert status.output["archived"] == 1
+
+
+def test_a_range_runs_one_sub_orchestration_per_day_and_a_rerun_is_idempotent(stack, engine):
+    for day in ("2026-11-04", "2026-11-05", "2026-11-06"):
+        stack.add_event(USER, event(day, "09:00", "10:00", f"Standup {day}"))
+
+    first = run(engine, "range-1", start="2026-11-04", end="2026-11-06")
+    second = run(engine, "range-2", start="2026-11-04", end="2026-11-06")
+
+    assert [d["archived"] for d in first.output["days"]] == [1, 1, 1]
+    assert sum(1 for i in engine.instances() if i.parent_instance_id == "range-1") == 3
+    assert (second.output["archived"], second.output["already_archived"]) == (0, 3)
+
+
+def test_strict_mode_holds_back_unresolved_groups_and_drops_what_resolution_drops(stack, engine):
+    day = "2026-11-09"
+    stack.add_event(USER, event(day, "09:00", "10:00", "Busy wins"))
+    stack.add_event(USER, event(day, "09:30", "10:30", "Tentative loses", showAs="tentative"))
+    stack.add_event(USER, event(day, "13:00", "14:00", "Board", importance="high"))
+    stack.add_event(USER, event(day, "13:30", "14:30", "Escalation", importance="high"))
+
+    strict = run(engine, "strict", start=day, end=day, strict=True)
+
+    archive = next(c for c in stack.calendars(USER) if c["name"] == "Archive")
+    assert sorted(c["subject"] for c in stack.events(USER, archive["id"])) == ["Busy wins"]
+    assert (strict.output["archived"], strict.output["conflicts"]) == (1, 1)
+    assert strict.output["days"][0]["held_back"] == 2
+    conflicts = day_conflicts(day)
+    assert [(c.status, sorted(i.subject for i in c.items)) for c in conflicts] == [("open", ["Board", "Escalation"])]
+
+    relaxed = run(engine, "relaxed", start=day, end=day)
+
+    assert sorted(c["subject"] for c in stack.events(USER, archive["id"])) == [
+        "Board", "Busy wins", "Escalation", "Tentative loses"
+    ]
+    assert relaxed.output["conflicts"] == 1
+    assert len(day_conflicts(day)) == 1, "a re-run upserts the same row"
