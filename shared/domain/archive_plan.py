@@ -144,12 +144,17 @@ def plan_day(
     )
 
 
+def _approved(appt: Appointment, approved_keys: frozenset[str]) -> bool:
+    # A person approves an item by its event id (from a conflict row) or by its source key.
+    return appt.id in approved_keys or appt.source_key in approved_keys
+
+
 def _strict_exclusions(resolution: GroupResolution, approved_keys: frozenset[str]) -> dict[str, str]:
-    excluded = {a.id: "dropped" for a in resolution.dropped if a.source_key not in approved_keys}
+    excluded = {a.id: "dropped" for a in resolution.dropped if not _approved(a, approved_keys)}
     if resolution.unresolved:
-        approved = any(a.source_key in approved_keys for a in resolution.unresolved)
+        approved = any(_approved(a, approved_keys) for a in resolution.unresolved)
         outcome = "dropped" if approved else "held"
-        excluded.update({a.id: outcome for a in resolution.unresolved if a.source_key not in approved_keys})
+        excluded.update({a.id: outcome for a in resolution.unresolved if not _approved(a, approved_keys)})
     return excluded
 
 
@@ -158,7 +163,7 @@ def _conflict(group: list[Appointment], resolution: GroupResolution, approved_ke
         group_key=group_key(group),
         items=[_conflict_item(a) for a in resolution.unresolved],
         auto_dropped=[_conflict_item(a) for a in resolution.dropped],
-        approved=any(a.source_key in approved_keys for a in resolution.unresolved),
+        approved=any(_approved(a, approved_keys) for a in resolution.unresolved),
     )
 
 

@@ -141,6 +141,12 @@ def test_strict_mode_archives_approved_items_and_drops_the_rest_of_their_group()
     assert result.conflicts[0].approved
 
 
+def test_strict_mode_accepts_approval_by_event_id() -> None:
+    result = plan(strict=True, approved_keys=frozenset({"c1"}))
+    assert sorted(result.dropped) == ["c2", "c3"]
+    assert "Board" in written_subjects(result)
+
+
 def test_strict_mode_can_approve_an_auto_dropped_item() -> None:
     result = plan(strict=True, approved_keys=frozenset({key_of("c3")}))
     assert "Maybe lunch" in written_subjects(result)
