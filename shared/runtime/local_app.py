@@ -33,7 +33,7 @@ def app_functions() -> list[Any]:
         return _functions
 
 
-def new_engine(max_workers: int = 16) -> Any:
+def new_engine(max_workers: int = 32) -> Any:
     from shared.runtime.engine import DurableEngine
 
     return DurableEngine.from_functions(app_functions(), max_workers=max_workers)

@@ -1,0 +1,126 @@
+"""Archive throughput against the simulator at 20 ms per request, 4 parallel requests per mailbox, pages of 50.
+
+Prints: wall time of a 400-appointment day, Graph requests per archived event against the floor, the ratio to the
+concurrency bound, the speed-up over one request per event, and 50 mailboxes x 40 appointments with `--all`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import math
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from devtools.azurite import Azurite  # noqa: E402
+from devtools.graph_simulator import GraphSimulator  # noqa: E402
+from shared.archive.contracts import ArchiveRequest  # noqa: E402
+from shared.bootstrap import container, reset_container  # noqa: E402
+from shared.orchestrators.archive import ARCHIVE_ORCHESTRATOR  # noqa: E402
+from shared.runtime.local_app import new_engine  # noqa: E402
+from shared.storage.models import ArchiveJob  # noqa: E402
+
+LATENCY_MS = 20
+PAGE_CAP = 50
+DAY = "2026-11-24"
+TOKEN = "bench-token"
+
+
+def appointment(i: int, subject: str) -> dict:
+    minute = 6 * 60 + i * 2  # 400 appointments of 2 minutes, back to back from 06:00 (touching, not overlapping)
+    start, end = minute, minute + 2
+    return {
+        "subject": subject,
+        "body": {"contentType": "text", "content": "Agenda"},
+        "start": {"dateTime": f"{DAY}T{start // 60:02d}:{start % 60:02d}:00", "timeZone": "UTC"},
+        "end": {"dateTime": f"{DAY}T{end // 60:02d}:{end % 60:02d}:00", "timeZone": "UTC"},
+        "categories": ["Acme Corp - billable"],
+    }
+
+
+def archive(engine, user: str, instance_id: str) -> dict:  # type: ignore[no-untyped-def]
+    request = ArchiveRequest(user=user, start=DAY, end=DAY).model_dump(mode="json")
+    engine.start_new(ARCHIVE_ORCHESTRATOR, instance_id=instance_id, client_input=request)
+    status = engine.wait_for_completion(instance_id, timeout=600)
+    assert status.runtime_status == "Completed", status.output
+    return status.output
+
+
+def single_mailbox(sim: GraphSimulator) -> None:
+    user = "bench@contoso.example"
+    sim.add_user(user)
+    for i in range(400):
+        sim.add_event(user, appointment(i, f"Appointment {i}"))
+    engine = new_engine()
+    sim.clear_requests()
+    started = time.perf_counter()
+    output = archive(engine, user, "bench-single")
+    wall = time.perf_counter() - started
+    engine.shutdown()
+    top_level = [r for r in sim.requests if not r.batch_item]
+    pages = sum(1 for r in top_level if r.path.endswith("/calendarView") and r.status == 200)
+    source_pages = math.ceil(400 / PAGE_CAP)
+    floor = (source_pages + math.ceil(400 / 20)) / 400
+    per_event = len(top_level) / output["archived"]
+    bound = (source_pages + math.ceil(400 / 4)) * LATENCY_MS / 1000
+    print(f"archive of 400 appointments: {wall:.2f} s wall, {output['archived']} archived, {output['failed']} failed")
+    print(
+        f"  Graph requests per archived event: {per_event:.4f} ({len(top_level)} requests, {pages} calendarView pages"
+        f" incl. the archive calendar); floor {floor:.4f}; {100 * (per_event / floor - 1):+.1f}% over the floor"
+    )
+    print(f"  ratio to the bound (pages + 400/4) x {LATENCY_MS} ms = {bound:.2f} s: {wall / bound:.2f} (target <= 1.5)")
+
+    # The naive way: one POST per event, one after the other.
+    client = container().graph
+    archive_id = sim.add_calendar(user, "Naive")
+    started = time.perf_counter()
+    for i in range(400):
+        client.request("POST", f"/users/{user}/calendars/{archive_id}/events", mailbox=user, json=appointment(i, "x"))
+    naive = time.perf_counter() - started
+    print(f"  one request per event: {naive:.2f} s; speed-up of the batched archive: {naive / wall:.1f}x")
+
+
+def many_mailboxes(sim: GraphSimulator) -> None:
+    users = [f"user{n:02d}@contoso.example" for n in range(50)]
+    jobs = container().jobs
+    for user in users:
+        sim.add_user(user)
+        for i in range(40):
+            sim.add_event(user, appointment(i, f"{user} appointment {i}"))
+        jobs.save(ArchiveJob(user=user))
+    from shared.cli import main
+
+    started = time.perf_counter()
+    with contextlib.redirect_stdout(io.StringIO()) as out:
+        try:
+            main(["archive", "--all", "--date", DAY, "--json"])
+        except SystemExit as exit_:
+            assert exit_.code == 0, f"archive --all exited {exit_.code}"
+    wall = time.perf_counter() - started
+    result = json.loads(out.getvalue())
+    assert (result["archived"], result["failed"]) == (2000, 0), result["errors"]
+    bound = (math.ceil(40 / PAGE_CAP) + math.ceil(40 / 4)) * LATENCY_MS / 1000
+    print(
+        f"archive --all of 50 mailboxes x 40 appointments: {wall:.2f} s wall; single-mailbox bound {bound:.2f} s; "
+        f"ratio {wall / bound:.1f} (50 sequential mailboxes would be >= 50)"
+    )
+
+
+def main() -> None:
+    with Azurite() as azurite, GraphSimulator(token=TOKEN, page_cap=PAGE_CAP, latency_ms=LATENCY_MS) as sim:
+        os.environ.update(
+            {"AzureWebJobsStorage": azurite.connection_string, "GRAPH_BASE_URL": sim.base_url,
+             "GRAPH_ACCESS_TOKEN": TOKEN}
+        )
+        reset_container()
+        single_mailbox(sim)
+        many_mailboxes(sim)
+
+
+if __name__ == "__main__":
+    main()
