@@ -135,9 +135,10 @@ class Container:
 
     @cached_property
     def graph(self) -> GraphClient:
+        from shared.config import GraphAuthMode
         from shared.graph.factory import graph_client_from_settings
 
-        reader = self.secrets
+        reader = None if self.settings.effective_auth_mode is GraphAuthMode.STATIC else self.secrets
         return graph_client_from_settings(self.settings, secret_reader=reader.get if reader else None)
 
     @cached_property
