@@ -26,6 +26,7 @@ async def archive_timer(timer: func.TimerRequest, client: df.DurableOrchestratio
     from shared.bootstrap import container
 
     now = datetime.now(UTC)
+    started, skipped = 0, 0
     for job in container().jobs.list(enabled_only=True):
         if not due_for_run(now, job.timezone, job.run_hour):
             continue
@@ -33,6 +34,7 @@ async def archive_timer(timer: func.TimerRequest, client: df.DurableOrchestratio
         instance_id = instance_id_for(job.id, day, day)
         existing = await client.get_status(instance_id)
         if existing and existing.runtime_status in DONE_OR_ACTIVE:
+            skipped += 1
             continue
         request = build_request(
             user=job.user,
@@ -45,7 +47,9 @@ async def archive_timer(timer: func.TimerRequest, client: df.DurableOrchestratio
             job_id=job.id,
         )
         await client.start_new(orchestration.ARCHIVE_ORCHESTRATOR, instance_id, request.model_dump(mode="json"))
+        started += 1
         log.info("started archive %s", instance_id)
+    log.info("archive timer: %d started, %d already archived or running", started, skipped)
 
 
 @bp.route(route="archive", methods=["POST"])
