@@ -150,7 +150,10 @@ class DurableEngine:
             self._inbox.put(_Deliver(parent.instance_id, parent.key, failure))
 
     def subscribe(self, listener: StatusListener) -> Callable[[], None]:
-        """Call `listener(status)` on every runtime-status or custom-status change; returns an unsubscribe."""
+        """Call `listener(status)` on every runtime-status or custom-status change; returns an unsubscribe.
+
+        Listeners run on the engine's threads (mostly the dispatcher): keep them quick and non-blocking.
+        """
         return self._table.subscribe(listener)
 
     def shutdown(self) -> None:
@@ -172,7 +175,7 @@ class DurableEngine:
 
     def _dispatch_forever(self) -> None:
         while True:
-            messages = [self._next_message()]
+            messages: list[_Message | None] = [self._next_message()]
             while True:
                 try:
                     messages.append(self._inbox.get_nowait())
@@ -180,18 +183,25 @@ class DurableEngine:
                     break
             if _STOP in messages:
                 return
-            for message in messages:
-                if isinstance(message, _Deliver):
-                    self._accept(message.instance_id, message.key, message.completion)
-                elif isinstance(message, _Start) and self._table.current(message.instance_id, message.key):
-                    self._runnable[message.instance_id] = None
-            for timer in self._timers.pop_due(self._clock.now()):
-                instance = self._table.current(timer.instance_id, timer.execution_key)
-                if instance is not None and instance.execution.timer_is_live(timer.timer_id):
-                    self._accept(timer.instance_id, timer.execution_key, TimerDue(timer.timer_id))
-            runnable, self._runnable = list(self._runnable), {}
-            for instance_id in runnable:
-                self._run_episode(instance_id)
+            try:
+                self._dispatch(messages)
+            except Exception:
+                # A bug here must not silently stop every orchestration: log it and keep serving.
+                logger.exception("Durable dispatcher iteration failed")
+
+    def _dispatch(self, messages: list[_Message | None]) -> None:
+        for message in messages:
+            if isinstance(message, _Deliver):
+                self._accept(message.instance_id, message.key, message.completion)
+            elif isinstance(message, _Start) and self._table.current(message.instance_id, message.key):
+                self._runnable[message.instance_id] = None
+        for timer in self._timers.pop_due(self._clock.now()):
+            instance = self._table.current(timer.instance_id, timer.execution_key)
+            if instance is not None and instance.execution.timer_is_live(timer.timer_id):
+                self._accept(timer.instance_id, timer.execution_key, TimerDue(timer.timer_id))
+        runnable, self._runnable = list(self._runnable), {}
+        for instance_id in runnable:
+            self._run_episode(instance_id)
 
     def _next_message(self) -> _Message | None:
         timeout: float | None = 0.0
