@@ -3,7 +3,9 @@
 import azure.durable_functions as df
 import azure.functions as func
 
-from functions import archive
+from functions import api, archive, notifications
 
 app = df.DFApp(http_auth_level=func.AuthLevel.FUNCTION)
 app.register_functions(archive.bp)
+app.register_functions(api.bp)
+app.register_functions(notifications.bp)

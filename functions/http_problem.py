@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import azure.functions as func
 from pydantic import ValidationError
+
+log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
 MAX_BODY_BYTES = 1024 * 1024
@@ -49,3 +53,45 @@ def json_body(req: func.HttpRequest) -> dict[str, Any] | func.HttpResponse:
 
 def json_response(value: Any, status: int = 200) -> func.HttpResponse:
     return func.HttpResponse(json.dumps(value, default=str), status_code=status, mimetype="application/json")
+
+
+def guarded(work: Callable[[], func.HttpResponse]) -> func.HttpResponse:
+    """Run a handler body; errors a client can act on become problem responses, bugs propagate (500)."""
+    try:
+        return work()
+    except Exception as error:
+        answer = problem_for(error)
+        if answer is None:
+            raise
+        return answer
+
+
+async def guarded_async(work: Callable[[], Awaitable[func.HttpResponse]]) -> func.HttpResponse:
+    try:
+        return await work()
+    except Exception as error:
+        answer = problem_for(error)
+        if answer is None:
+            raise
+        return answer
+
+
+def problem_for(error: Exception) -> func.HttpResponse | None:
+    """The problem response for a use-case or storage error; None for anything else."""
+    from azure.core.exceptions import AzureError
+
+    from shared.config import SettingsError
+    from shared.services.api_errors import ApiError, InvalidInput
+    from shared.storage.errors import InvalidContinuationError
+
+    if isinstance(error, InvalidInput):
+        errors = [{"field": field, "message": message} for field, message in error.errors]
+        return problem(error.status, error.title, error.detail, errors)
+    if isinstance(error, ApiError):
+        return problem(error.status, error.title, error.detail)
+    if isinstance(error, InvalidContinuationError):
+        return bad_request("continuation", "is not a token issued by this API")
+    if isinstance(error, AzureError | SettingsError):
+        log.warning("storage unavailable: %s", type(error).__name__)
+        return problem(503, "Service Unavailable", "storage is not available; try again later")
+    return None

@@ -60,6 +60,8 @@ var settings = {
   ARCHIVE_SCHEDULE: archiveSchedule
   AUDIT_TABLE: auditTable
   CONFLICTS_TABLE: conflictsTable
+  // Named in the queue trigger's binding (%NOTIFICATION_QUEUE%): the host will not start the function without it.
+  NOTIFICATION_QUEUE: 'graph-notifications'
 }
 
 // Secrets only as Key Vault references, resolved by the platform with the app identity; no value in the template.

@@ -7,7 +7,7 @@ import sys
 import click
 import typer
 
-from shared.cli import archive, jobs, serve
+from shared.cli import archive, jobs, serve, subscriptions
 
 app = typer.Typer(
     name="admin-assistant",
@@ -18,6 +18,8 @@ app = typer.Typer(
 )
 app.command("archive")(archive.archive)
 app.add_typer(jobs.app, name="jobs")
+app.command("subscribe")(subscriptions.subscribe)
+app.add_typer(subscriptions.app, name="subscriptions")
 app.command("serve")(serve.serve)
 app.command("demo")(serve.demo)
 

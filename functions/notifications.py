@@ -1,0 +1,111 @@
+"""Graph change notifications: webhook and lifecycle endpoints, the queue worker, hourly subscription upkeep."""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import TYPE_CHECKING
+
+import azure.durable_functions as df
+import azure.functions as func
+from pydantic import ValidationError
+
+from functions.http_problem import from_validation_error, json_body, problem
+
+if TYPE_CHECKING:
+    from shared.services.notification_contracts import ChangeNotificationBatch, LifecycleNotificationBatch
+    from shared.services.notifications import Intake
+
+bp = df.Blueprint()
+log = logging.getLogger(__name__)
+
+QUEUE = "%NOTIFICATION_QUEUE%"
+STORAGE = "AzureWebJobsStorage"
+DEFAULT_QUEUE = "graph-notifications"  # shared.config's default for NOTIFICATION_QUEUE
+
+# Binding expressions are resolved from app settings, where the settings model's default cannot reach. Hosts that
+# only have the environment (the local host, tests) get the same default; Azure's app settings must define it.
+os.environ.setdefault("NOTIFICATION_QUEUE", DEFAULT_QUEUE)
+
+
+# Anonymous on purpose: Graph cannot send a function key. Each item proves itself with its clientState.
+@bp.route(route="graph/notifications", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
+@bp.queue_output(arg_name="queued", queue_name=QUEUE, connection=STORAGE)
+def graph_notifications(req: func.HttpRequest, queued: func.Out[list[str]]) -> func.HttpResponse:
+    return _receive(req, queued, lifecycle=False)
+
+
+@bp.route(route="graph/lifecycle", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
+@bp.queue_output(arg_name="queued", queue_name=QUEUE, connection=STORAGE)
+def graph_lifecycle(req: func.HttpRequest, queued: func.Out[list[str]]) -> func.HttpResponse:
+    return _receive(req, queued, lifecycle=True)
+
+
+@bp.queue_trigger(arg_name="msg", queue_name=QUEUE, connection=STORAGE)
+@bp.queue_output(arg_name="followups", queue_name=QUEUE, connection=STORAGE)
+def process_notification(msg: func.QueueMessage, followups: func.Out[list[str]]) -> None:
+    from shared.bootstrap import container
+    from shared.services.notification_worker import NotificationWorker
+
+    result = NotificationWorker.from_container(container()).handle(msg.get_body(), msg.dequeue_count or 1, msg.id or "")
+    log.info("handled %s: %s", result.description,
+             result.outcome.model_dump(exclude_defaults=True) if result.outcome else "done")
+    if result.followups:
+        followups.set(result.followups)
+
+
+@bp.timer_trigger(arg_name="timer", schedule="0 0 * * * *", run_on_startup=False)
+def renew_subscriptions(timer: func.TimerRequest) -> None:
+    from shared.bootstrap import container
+    from shared.services.notification_worker import purge_seen_notifications, subscription_manager_from
+
+    deps = container()
+    report = subscription_manager_from(deps).reconcile()
+    log.info("subscription upkeep: %s", report.model_dump())
+    log.info("notification dedup markers purged: %d", purge_seen_notifications(deps))
+
+
+def _receive(req: func.HttpRequest, queued: func.Out[list[str]], *, lifecycle: bool) -> func.HttpResponse:
+    from shared.services.notification_contracts import ChangeNotificationBatch, LifecycleNotificationBatch
+    from shared.services.notifications import InvalidValidationToken, validation_answer
+
+    token = req.params.get("validationToken")
+    if token is not None:
+        try:
+            answer = validation_answer(token)
+        except InvalidValidationToken as exc:
+            return problem(400, "Bad Request", str(exc))
+        return func.HttpResponse(answer, status_code=200, mimetype="text/plain", charset="utf-8",
+                                 headers={"X-Content-Type-Options": "nosniff"})
+    body = json_body(req)
+    if isinstance(body, func.HttpResponse):
+        return body
+    try:
+        batch: ChangeNotificationBatch | LifecycleNotificationBatch
+        if lifecycle:
+            batch = LifecycleNotificationBatch.model_validate(body)
+        else:
+            batch = ChangeNotificationBatch.model_validate(body)
+    except ValidationError as exc:
+        return from_validation_error(exc)
+    try:
+        intake = _intake(batch)
+    except Exception:
+        # Our storage failed, not the caller: 503 makes Graph deliver again later.
+        log.exception("could not take in %s notifications", "lifecycle" if lifecycle else "change")
+        return problem(503, "Service Unavailable", "notifications cannot be taken in right now; retry later")
+    if intake.messages:
+        queued.set(intake.messages)
+    return func.HttpResponse(status_code=202)
+
+
+def _intake(batch: ChangeNotificationBatch | LifecycleNotificationBatch) -> Intake:
+    from shared.bootstrap import container
+    from shared.services.notification_contracts import LifecycleNotificationBatch
+    from shared.services.notifications import NotificationIntake
+
+    deps = container()
+    intake = NotificationIntake(deps.subscriptions, deps.dedup)
+    if isinstance(batch, LifecycleNotificationBatch):
+        return intake.accept_lifecycle(batch)
+    return intake.accept_changes(batch)

@@ -1,0 +1,125 @@
+"""Every HTTP operation of the app with the models it reads and answers: the single source of the OpenAPI document.
+
+A test compares this catalog with the HTTP triggers registered in function_app.py, so a route added without an
+entry here (or an entry without a route) fails the build.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+
+from shared.services import api_models as m
+from shared.services import api_queries as q
+from shared.services.notification_contracts import ChangeNotificationBatch, LifecycleNotificationBatch
+
+JSON = "application/json"
+PROBLEM_JSON = "application/problem+json"
+CSV = "text/csv"
+TEXT = "text/plain"
+
+
+@dataclass(frozen=True)
+class Reply:
+    description: str
+    model: type[BaseModel] | None = None
+    schema: Mapping[str, Any] | None = None  # for bodies that are not JSON models (CSV, echoed text)
+
+
+@dataclass(frozen=True)
+class Operation:
+    method: str
+    route: str  # as on the HTTP trigger, without the `api/` prefix
+    operation_id: str
+    summary: str
+    tag: str
+    responses: Mapping[int, Reply]
+    description: str = ""
+    path_params: Mapping[str, str] = field(default_factory=dict)  # name -> description
+    query: type[BaseModel] | None = None
+    body: type[BaseModel] | None = None
+    body_required: bool = True
+    produces: tuple[str, ...] = (JSON, PROBLEM_JSON)
+    anonymous: bool = False  # no function key (health, Graph's webhooks)
+
+
+def _problem(description: str) -> Reply:
+    return Reply(description, m.Problem)
+
+
+BAD_REQUEST = {400: _problem("Invalid input; `errors` names each field at fault.")}
+NOT_FOUND = {404: _problem("No such resource.")}
+TOO_LARGE = {413: _problem("The body is larger than 1 MB.")}
+CONFLICT_ID = {"id": "Conflict id"}
+JOB_ID = {"id": "Job id (lowercase letters, digits and '-')"}
+
+API_OPERATIONS: tuple[Operation, ...] = (
+    Operation("GET", "conflicts", "listConflicts", "List overlap conflicts", "Conflicts",
+              {200: Reply("A page of conflicts.", m.ConflictPage), **BAD_REQUEST}, query=q.ConflictQuery,
+              description="Conflicts recorded by archive runs, oldest day first, paged with a continuation token."),
+    Operation("GET", "conflicts/{id}", "getConflict", "Get a conflict", "Conflicts",
+              {200: Reply("The conflict.", m.ConflictView), **NOT_FOUND}, path_params=CONFLICT_ID),
+    Operation("POST", "conflicts/{id}/resolve", "resolveConflict", "Resolve a conflict", "Conflicts",
+              {200: Reply("Resolved; the kept events are being archived.", m.ResolveResult), **BAD_REQUEST,
+               **NOT_FOUND, 409: _problem("Already resolved, or the day's archive is running."), **TOO_LARGE},
+              path_params=CONFLICT_ID, body=m.ResolveRequest,
+              description="Keeps the chosen events (they are archived) and leaves the others out; audited."),
+    Operation("GET", "audit", "listAudit", "List audit entries", "Audit",
+              {200: Reply("A page of audit entries.", m.AuditPage), **BAD_REQUEST}, query=q.AuditQuery),
+    Operation("GET", "audit/export", "exportAudit", "Export audit entries as CSV", "Audit",
+              {200: Reply("CSV with a header row, one row per entry.", schema={"type": "string"}), **BAD_REQUEST},
+              query=q.AuditExportQuery, produces=(CSV, PROBLEM_JSON)),
+    Operation("GET", "jobs", "listJobs", "List archive jobs", "Jobs", {200: Reply("Every archive job.", m.JobList)}),
+    Operation("GET", "jobs/{id}", "getJob", "Get an archive job", "Jobs",
+              {200: Reply("The job.", m.JobView), **NOT_FOUND}, path_params=JOB_ID),
+    Operation("PUT", "jobs/{id}", "putJob", "Create or replace an archive job", "Jobs",
+              {200: Reply("Replaced.", m.JobView), 201: Reply("Created.", m.JobView), **BAD_REQUEST, **TOO_LARGE},
+              path_params=JOB_ID, body=m.JobSettings),
+    Operation("DELETE", "jobs/{id}", "deleteJob", "Delete an archive job", "Jobs",
+              {204: Reply("Deleted."), **NOT_FOUND}, path_params=JOB_ID),
+    Operation("POST", "categories/validate", "validateCategories", "Validate category names", "Categories",
+              {200: Reply("One verdict per category.", m.CategoryCheckResult), **BAD_REQUEST, **TOO_LARGE},
+              body=m.CategoryCheckRequest,
+              description="Customer, billing type and issues of each `<customer> - billable|non-billable` category."),
+    Operation("GET", "health", "getHealth", "Check service health", "Service",
+              {200: Reply("Every dependency answers.", m.HealthReport),
+               503: Reply("A dependency does not answer; `checks` names it.", m.HealthReport)}, anonymous=True),
+    Operation("GET", "openapi.json", "getOpenApiDocument", "Get this API definition", "Service",
+              {200: Reply("Swagger 2.0 document, importable as a custom connector.", schema={"type": "object"})},
+              produces=(JSON,)),
+)
+
+ARCHIVE_OPERATIONS: tuple[Operation, ...] = (
+    Operation("POST", "archive", "startArchive", "Start an archive run", "Archive",
+              {202: Reply("Started; poll the status links.", m.ArchiveStarted), **BAD_REQUEST,
+               409: _problem("An archive of the same user and days is running."), **TOO_LARGE},
+              body=m.ArchiveStartBody,
+              description="Archives a user's calendar for a day or a range into the archive calendar."),
+    Operation("GET", "archive/{instance_id}", "getArchiveStatus", "Get an archive run's status", "Archive",
+              {200: Reply("Status, progress and (once done) the result.", m.ArchiveStatusView), **NOT_FOUND},
+              path_params={"instance_id": "Archive run id"}),
+)
+
+_WEBHOOK_REPLIES = {
+    200: Reply("Subscription validation: the token echoed as text/plain.", schema={"type": "string"}),
+    202: Reply("Accepted for processing."),
+    **BAD_REQUEST,
+    **TOO_LARGE,
+    503: _problem("Storage is unavailable; Graph delivers again later."),
+}
+
+GRAPH_WEBHOOK_OPERATIONS: tuple[Operation, ...] = (
+    Operation("POST", "graph/notifications", "receiveGraphNotifications", "Receive Graph change notifications",
+              "Graph webhooks", _WEBHOOK_REPLIES, query=q.ValidationTokenQuery, body=ChangeNotificationBatch,
+              body_required=False, produces=(TEXT, JSON, PROBLEM_JSON), anonymous=True,
+              description="Called by Microsoft Graph, not by flows."),
+    Operation("POST", "graph/lifecycle", "receiveGraphLifecycle", "Receive Graph lifecycle notifications",
+              "Graph webhooks", _WEBHOOK_REPLIES, query=q.ValidationTokenQuery, body=LifecycleNotificationBatch,
+              body_required=False, produces=(TEXT, JSON, PROBLEM_JSON), anonymous=True,
+              description="Called by Microsoft Graph, not by flows."),
+)
+
+ROUTES: tuple[Operation, ...] = API_OPERATIONS + ARCHIVE_OPERATIONS + GRAPH_WEBHOOK_OPERATIONS

@@ -1,0 +1,198 @@
+"""Request and response bodies of the HTTP API; the OpenAPI document is generated from these very models."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from shared.domain.categories import BillingType
+from shared.storage.models import ArchiveJob, Conflict, ConflictItem, ConflictStatus
+
+MAX_KEEP = 100
+MAX_CATEGORIES = 500
+
+
+class FieldError(BaseModel):
+    field: str = Field(description="The request field at fault (`body` for the body as a whole).")
+    message: str
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details, as every error of the API is answered."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+    errors: list[FieldError] | None = None
+
+
+class ConflictView(BaseModel):
+    id: str
+    user: str
+    date: dt.date
+    status: ConflictStatus
+    items: list[ConflictItem] = Field(description="The overlapping appointments the rules could not choose between.")
+    instance_id: str | None = Field(default=None, description="The archive run that found the conflict.")
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    resolved_by: str | None = None
+    resolved_at: dt.datetime | None = None
+    kept: list[str] = Field(default_factory=list, description="Event ids kept by the resolution.")
+    note: str | None = None
+
+    @classmethod
+    def of(cls, conflict: Conflict) -> ConflictView:
+        return cls.model_validate(conflict.model_dump(exclude={"etag", "group_key"}))
+
+
+class ConflictPage(BaseModel):
+    items: list[ConflictView]
+    continuation: str | None = Field(default=None, description="Pass as `continuation` to get the next page.")
+
+
+class ResolveRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    keep: list[str] = Field(
+        max_length=MAX_KEEP,
+        description="Event ids of the conflict's items to archive; the others stay out of the archive.",
+        json_schema_extra={"x-ms-summary": "Events to keep"},
+    )
+    note: str | None = Field(default=None, max_length=2000, json_schema_extra={"x-ms-summary": "Note"})
+
+
+class ResolveResult(BaseModel):
+    conflict: ConflictView
+    archive_instance_id: str | None = Field(
+        default=None, description="The archive run started for the kept events (none when nothing is kept)."
+    )
+    archive_status_url: str | None = None
+
+
+class AuditEntryView(BaseModel):
+    id: str
+    timestamp: dt.datetime
+    user: str | None = None
+    action: str
+    operation: str
+    resource: str
+    status: Literal["success", "failure", "partial"]
+    message: str = ""
+    details: dict[str, Any] = Field(default_factory=dict)
+    duration_ms: int | None = None
+    correlation_id: str | None = None
+
+
+class AuditPage(BaseModel):
+    items: list[AuditEntryView]
+    continuation: str | None = Field(default=None, description="Pass as `continuation` to get the next page.")
+
+
+class JobSettings(BaseModel):
+    """The editable part of an archive job (PUT body)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    user: str = Field(min_length=3, max_length=256, description="Mailbox to archive (user principal name).",
+                      json_schema_extra={"x-ms-summary": "User"})
+    source_calendar: str | None = Field(default=None, max_length=255,
+                                        description="Calendar to archive from; the default calendar when empty.")
+    archive_calendar: str = Field(default="Archive", min_length=1, max_length=255)
+    timezone: str = Field(default="UTC", max_length=64, description="IANA time zone of the archive day.")
+    strict: bool = Field(default=False, description="Hold back unresolved overlaps until resolved through the API.")
+    run_hour: int = Field(default=1, ge=0, le=23, description="Local hour after which yesterday is archived.")
+    enabled: bool = True
+
+    @field_validator("user")
+    @classmethod
+    def _mailbox(cls, value: str) -> str:
+        # The same rule as an archive request's user: a job the timer could not start must not be stored.
+        value = value.strip()
+        if "@" not in value or value.startswith("@") or value.endswith("@") or not value.isprintable() or any(
+            c.isspace() for c in value
+        ):
+            raise ValueError("must be a mailbox address (user principal name)")
+        return value
+
+
+class JobView(BaseModel):
+    """A stored archive job (the view is not validated like input: it shows what is there)."""
+
+    id: str
+    user: str
+    source_calendar: str | None = None
+    archive_calendar: str
+    timezone: str
+    strict: bool
+    run_hour: int
+    enabled: bool
+
+    @classmethod
+    def of(cls, job: ArchiveJob) -> JobView:
+        return cls.model_validate(job.model_dump(exclude={"etag"}))
+
+
+class JobList(BaseModel):
+    items: list[JobView]
+
+
+class CategoryCheckRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    categories: list[Any] = Field(max_length=MAX_CATEGORIES, description="Outlook category names to check.",
+                                  json_schema_extra={"x-ms-summary": "Categories"})
+
+
+class CategoryVerdict(BaseModel):
+    category: str
+    valid: bool
+    customer: str | None = None
+    billing_type: BillingType | None = None
+    special: bool = False
+    issues: list[str] = Field(default_factory=list)
+
+
+class CategoryCheckResult(BaseModel):
+    valid: bool = Field(description="True when every category is valid.")
+    results: list[CategoryVerdict]
+
+
+class HealthReport(BaseModel):
+    status: Literal["ok", "unavailable"]
+    checks: dict[str, str] = Field(description="Each dependency and `ok`, or what is wrong with it.")
+
+
+
+class ArchiveStartBody(BaseModel):
+    """What `POST /api/archive` reads (functions/archive.py)."""
+
+    user: str = Field(description="Mailbox to archive (user principal name).")
+    date: str | None = Field(default="yesterday", description="`yesterday`, `2026-11-24`, `last 7 days`, `A to B`...")
+    source: str | None = Field(default=None, description="Calendar to archive from; the default calendar when empty.")
+    archive: str | None = Field(default=None, description="Archive calendar (created when missing); `Archive`.")
+    timezone: str | None = Field(default=None, description="IANA time zone of the archive day; UTC when empty.")
+    allow_overlaps: bool = Field(default=True, description="False: strict mode, unresolved overlaps are held back.")
+
+
+class ArchiveStarted(BaseModel):
+    """The Durable check-status links of a started archive."""
+
+    id: str
+    statusQueryGetUri: str
+    sendEventPostUri: str | None = None
+    terminatePostUri: str | None = None
+    purgeHistoryDeleteUri: str | None = None
+
+
+class ArchiveStatusView(BaseModel):
+    instanceId: str
+    name: str | None = None
+    runtimeStatus: str | None = Field(default=None, description="Pending, Running, Completed, Failed, Terminated...")
+    customStatus: Any = Field(default=None, description="Progress of a running archive.")
+    output: Any = Field(default=None, description="The archive result once completed.")
+    createdTime: str | None = None
+    lastUpdatedTime: str | None = None
+

@@ -1,0 +1,124 @@
+"""Resolving a held-back overlap: a person picks the events to keep, and that day is archived again with them.
+
+The HTTP function drives the steps around the orchestration client: `plan` (validate), `commit` (mark resolved
+with an ETag check, so a concurrent second resolution loses, and audit it), then start the archive; `reopen` undoes
+the commit when the archive could not be started, so the client can simply retry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from shared.archive.contracts import ArchiveRequest
+from shared.archive.requests import instance_id_for
+from shared.services.api_errors import InvalidInput, NotFound, StateConflict
+from shared.services.audit import AuditService
+from shared.storage.errors import EntityNotFoundError, StaleEntityError
+from shared.storage.models import ArchiveJob, Conflict
+from shared.storage.protocols import ConflictRepository, JobRepository
+
+ACTION = "conflict"
+
+
+@dataclass(frozen=True)
+class ResolutionPlan:
+    conflict: Conflict
+    keep: list[str]
+    note: str | None
+    archive: ArchiveRequest | None  # None when nothing is kept: there is nothing to archive
+    instance_id: str | None
+
+
+class ConflictResolution:
+    def __init__(
+        self,
+        conflicts: ConflictRepository,
+        jobs: JobRepository,
+        audit: AuditService,
+        clock: Callable[[], dt.datetime],
+    ) -> None:
+        self._conflicts = conflicts
+        self._jobs = jobs
+        self._audit = audit
+        self._clock = clock
+
+    def plan(self, conflict_id: str, keep: list[str], note: str | None = None) -> ResolutionPlan:
+        conflict = self._conflicts.get(conflict_id)
+        if conflict is None:
+            raise NotFound(f"no conflict '{conflict_id}'")
+        if conflict.status == "resolved":
+            raise StateConflict(
+                f"conflict '{conflict_id}' was already resolved by {conflict.resolved_by or 'someone'}"
+                f" at {conflict.resolved_at.isoformat() if conflict.resolved_at else 'an unknown time'}"
+            )
+        known = [item.event_id for item in conflict.items]
+        kept = list(dict.fromkeys(keep))
+        unknown = [event_id for event_id in kept if event_id not in known]
+        if unknown:
+            raise InvalidInput(
+                "keep", f"not items of this conflict: {', '.join(unknown)} (its items are: {', '.join(known)})"
+            )
+        if not kept:
+            return ResolutionPlan(conflict, kept, note, None, None)
+        job = self._job_of(conflict.user)
+        archive = ArchiveRequest(
+            user=conflict.user,
+            start=conflict.date,
+            end=conflict.date,
+            source=job.source_calendar if job else None,
+            archive=job.archive_calendar if job else "Archive",
+            timezone=job.timezone if job else "UTC",
+            strict=True,
+            job_id=job.id if job else None,
+            approved_keys=kept,
+        )
+        instance_id = instance_id_for(conflict.user, conflict.date, conflict.date)
+        return ResolutionPlan(conflict, kept, note, archive, instance_id)
+
+    def commit(self, plan: ResolutionPlan, by: str) -> Conflict:
+        resolved = plan.conflict.resolved(by=by, kept=plan.keep, note=plan.note, at=self._clock())
+        try:
+            saved = self._conflicts.save(resolved)
+        except (StaleEntityError, EntityNotFoundError):
+            raise StateConflict(f"conflict '{plan.conflict.id}' changed while it was being resolved") from None
+        dropped = [item.event_id for item in plan.conflict.items if item.event_id not in plan.keep]
+        self._audit.record(
+            action=ACTION,
+            operation="resolve",
+            resource=f"conflicts/{plan.conflict.id}",
+            status="success",
+            message=f"resolved by {by}: {len(plan.keep)} kept, {len(dropped)} left out",
+            details={"kept": plan.keep, "dropped": dropped, "note": plan.note, "date": plan.conflict.date.isoformat(),
+                     "archive_instance_id": plan.instance_id},
+            correlation_id=plan.instance_id,
+            user=plan.conflict.user,
+        )
+        return saved
+
+    def reopen(self, plan: ResolutionPlan, resolved: Conflict, reason: str) -> None:
+        """Undo `commit` after the archive failed to start, and say so in the audit trail."""
+        reopened = resolved.model_copy(
+            update={"status": "open", "resolved_by": None, "resolved_at": None, "kept": [], "note": None,
+                    "updated_at": self._clock()}
+        )
+        self._conflicts.save(reopened)
+        self._audit.record(
+            action=ACTION,
+            operation="resolve",
+            resource=f"conflicts/{resolved.id}",
+            status="failure",
+            message=f"the archive of the kept events could not be started; the conflict is open again: {reason}",
+            correlation_id=plan.instance_id,
+            user=resolved.user,
+        )
+
+    def _job_of(self, user: str) -> ArchiveJob | None:
+        try:
+            job = self._jobs.get(ArchiveJob.id_for(user))
+        except ValueError:
+            job = None
+        if job is not None and job.user.casefold() == user.casefold():
+            return job
+        return next((j for j in self._jobs.list() if j.user.casefold() == user.casefold()), None)

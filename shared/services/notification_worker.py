@@ -1,0 +1,143 @@
+"""The queue worker: one message at a time, a change, a lifecycle event or a day to resync.
+
+A message that fails is retried by the host; on its last attempt the failure is audited with its reason before
+the host moves it to the poison queue, so nothing is lost silently.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel, Field, ValidationError
+
+from shared.domain.dates import local_today
+from shared.services.live_rules import LiveOutcome, LiveRules, resync_days
+from shared.services.notification_contracts import (
+    MISSED,
+    REAUTHORIZATION_REQUIRED,
+    SUBSCRIPTION_REMOVED,
+    ChangeMessage,
+    LifecycleMessage,
+    ResyncDayMessage,
+    describe_message,
+    parse_message,
+)
+from shared.services.source_index import TableSourceIndex
+from shared.services.subscriptions import SubscriptionManager
+
+if TYPE_CHECKING:
+    from shared.bootstrap import Container
+    from shared.services.audit import AuditService
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5  # the host's maxDequeueCount: after this attempt the message goes to the poison queue
+
+
+class WorkResult(BaseModel):
+    """What handling one message did, and the messages it asks to be queued next."""
+
+    description: str
+    outcome: LiveOutcome | None = None
+    followups: list[str] = Field(default_factory=list)
+
+
+def live_rules_from(deps: Container) -> LiveRules:
+    return LiveRules(
+        deps.calendars, deps.jobs, deps.privacy_log, deps.issue_log, deps.conflicts, deps.audit,
+        TableSourceIndex(deps.tables), deps.clock,
+    )
+
+
+def subscription_manager_from(deps: Container) -> SubscriptionManager:
+    settings = deps.settings
+    return SubscriptionManager(
+        deps.graph_subscriptions, deps.subscriptions, deps.jobs, deps.audit,
+        lifetime_minutes=settings.subscription_lifetime_minutes, base_url=settings.notification_base_url,
+        clock=deps.clock,
+    )
+
+
+def purge_seen_notifications(deps: Container) -> int:
+    """Drop dedup markers past their time; Table Storage has no TTL of its own."""
+    from shared.storage.dedup import TableDedupStore
+
+    dedup = deps.dedup
+    return dedup.purge_expired() if isinstance(dedup, TableDedupStore) else 0
+
+
+class NotificationWorker:
+    def __init__(self, rules: LiveRules, subscriptions: SubscriptionManager, audit: AuditService) -> None:
+        self._rules = rules
+        self._subscriptions = subscriptions
+        self._audit = audit
+
+    @classmethod
+    def from_container(cls, deps: Container) -> NotificationWorker:
+        return cls(live_rules_from(deps), subscription_manager_from(deps), deps.audit)
+
+    def handle(self, body: bytes, dequeue_count: int, message_id: str = "") -> WorkResult:
+        try:
+            return self._dispatch(body)
+        except Exception as error:
+            if dequeue_count >= MAX_ATTEMPTS:
+                self._record_poison(body, dequeue_count, message_id, error)
+            raise
+
+    def _dispatch(self, body: bytes) -> WorkResult:
+        message = parse_message(body)
+        description = describe_message(message)
+        if isinstance(message, ChangeMessage):
+            return WorkResult(description=description, outcome=self._rules.on_change(message))
+        if isinstance(message, ResyncDayMessage):
+            return WorkResult(description=description, outcome=self._rules.resync_day(message))
+        return WorkResult(description=description, followups=self._lifecycle(message))
+
+    def _lifecycle(self, message: LifecycleMessage) -> list[str]:
+        manager = self._subscriptions
+        record = manager.record(message.subscription_id)
+        if record is None:
+            log.info("lifecycle %s for subscription %s: no longer ours, nothing to do", message.lifecycle_event,
+                     message.subscription_id)
+            return []
+        event = message.lifecycle_event
+        if event == REAUTHORIZATION_REQUIRED:
+            manager.reauthorize(record)
+            return []
+        if event == SUBSCRIPTION_REMOVED:
+            if not manager.wanted(record):
+                manager.forget_removed(record, "its archive job is disabled or gone")
+                return []
+            manager.recreate(record, "Graph removed it (subscriptionRemoved)")
+            return self._resync(record.user, record.job_id, "subscription removed")
+        if event == MISSED:
+            return self._resync(record.user, record.job_id, "notifications missed")
+        log.warning("ignored unknown lifecycle event %r for subscription %s", event, record.id)
+        return []
+
+    def _resync(self, user: str, job_id: str | None, reason: str) -> list[str]:
+        job = self._rules.job_for(user, job_id)
+        today = local_today(job.timezone, self._rules.now())
+        return [
+            ResyncDayMessage(user=user, job_id=job_id, day=day, reason=reason).model_dump_json()
+            for day in resync_days(today)
+        ]
+
+    def _record_poison(self, body: bytes, dequeue_count: int, message_id: str, error: Exception) -> None:
+        try:
+            message = parse_message(body)
+            description, user = describe_message(message), message.user
+        except ValidationError:
+            description, user = "an unreadable message", None
+        reason = f"{type(error).__name__}: {error}"
+        log.error("notification message %s (%s) failed %d times and goes to the poison queue: %s",
+                  message_id, description, dequeue_count, reason)
+        try:
+            self._audit.record(
+                action="notification", operation="poison", resource=f"queue-message/{message_id or 'unknown'}",
+                status="failure", message=f"gave up after {dequeue_count} attempts on {description}: {reason}",
+                details={"attempts": dequeue_count, "reason": reason[:2000]}, user=user,
+            )
+        except Exception:
+            log.exception("could not audit the poisoned notification message %s", message_id)

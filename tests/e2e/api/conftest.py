@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+import requests
+
+from devtools.graph_simulator import GraphSimulator
+from shared.bootstrap import Container, container, reset_container
+from shared.runtime.engine import DurableEngine
+from shared.runtime.host import LocalHost
+from shared.runtime.local_app import app_functions
+
+TOKEN = "test-token"
+
+
+@pytest.fixture(scope="package")
+def graph() -> Iterator[GraphSimulator]:
+    with GraphSimulator(token=TOKEN) as sim:
+        yield sim
+
+
+@pytest.fixture(scope="package")
+def api_settings(storage_connection_string: str, graph: GraphSimulator) -> Iterator[None]:
+    """The app's settings pointed at Azurite and the simulator, with tables and a queue of its own."""
+    app_functions()  # import-time setting defaults of the app are set first, so restoring keeps them
+    suffix = uuid.uuid4().hex[:8]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AzureWebJobsStorage", storage_connection_string)
+        patch.setenv("GRAPH_BASE_URL", graph.base_url)
+        patch.setenv("GRAPH_ACCESS_TOKEN", TOKEN)
+        patch.setenv("AUDIT_TABLE", f"ApiAudit{suffix}")
+        patch.setenv("CONFLICTS_TABLE", f"ApiConflicts{suffix}")
+        patch.setenv("ARCHIVE_SCHEDULE", "0 5 * * * *")
+        patch.setenv("NOTIFICATION_QUEUE", f"api-notifications-{suffix}")
+        reset_container()
+        yield
+    reset_container()
+
+
+@pytest.fixture(scope="package")
+def host(api_settings: None, storage_connection_string: str) -> Iterator[LocalHost]:
+    functions = app_functions()
+    with DurableEngine.from_functions(functions) as engine, LocalHost(
+        functions, engine=engine, storage_connection_string=storage_connection_string, queue_poll_interval=0.1
+    ) as running:
+        yield running
+
+
+@pytest.fixture(scope="package")
+def api(host: LocalHost) -> str:
+    return f"{host.base_url}/api"
+
+
+@pytest.fixture
+def deps(api_settings: None) -> Container:
+    return container()
+
+
+@pytest.fixture
+def mailbox() -> str:
+    """A user of its own for each test: rows of other tests never match its filters."""
+    return f"user-{uuid.uuid4().hex[:10]}@contoso.com"
+
+
+Call = Callable[..., requests.Response]
+
+
+@pytest.fixture
+def call(api: str) -> Call:
+    def send(method: str, path: str, **options: Any) -> requests.Response:
+        options.setdefault("timeout", 30)
+        return requests.request(method, f"{api}/{path.lstrip('/')}", **options)
+
+    return send
+
+
+def assert_problem(response: requests.Response, status: int, field: str | None = None) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    assert response.headers["Content-Type"].startswith("application/problem+json")
+    body: dict[str, Any] = response.json()
+    assert body["status"] == status
+    assert body["title"] and body["detail"]
+    if field is not None:
+        assert field in [error["field"] for error in body["errors"]], body
+    return body

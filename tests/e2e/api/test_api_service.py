@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from openapi_spec_validator import validate
+
+from tests.e2e.api.conftest import Call, assert_problem
+
+
+def test_categories_get_a_verdict_each_with_the_rules_messages(call: Call) -> None:
+    checked = call("POST", "categories/validate",
+                   json={"categories": ["Acme Corp - billable", "Billable - Big Co", "Too - Many - Dashes", "ONLINE",
+                                        "", 42]})
+
+    assert checked.status_code == 200
+    body = checked.json()
+    assert body["valid"] is False
+    verdicts = [(r["customer"], r["billing_type"], r["issues"]) for r in body["results"]]
+    assert verdicts == [
+        ("Acme Corp", "billable", []),
+        ("Big Co", "billable", []),
+        (None, None, ["Too many ' - ' separators in category: Too - Many - Dashes"]),
+        ("Online", "online", []),
+        (None, None, ["Empty or non-string category: "]),
+        (None, None, ["Empty or non-string category: 42"]),
+    ]
+    assert_problem(call("POST", "categories/validate", json={"categories": "Acme - billable"}), 400, "categories")
+    assert_problem(call("POST", "categories/validate", json={}), 400, "categories")
+
+
+def test_health_reports_storage_ok(call: Call) -> None:
+    answer = call("GET", "health")
+
+    assert answer.status_code == 200
+    assert answer.json() == {"status": "ok", "checks": {"storage": "ok"}}
+
+
+def test_the_served_openapi_document_is_valid_swagger_for_this_host(call: Call, api: str) -> None:
+    answer = call("GET", "openapi.json")
+
+    assert answer.status_code == 200
+    document = answer.json()
+    validate(document)
+    assert document["swagger"] == "2.0"
+    assert document["host"] == api.split("://")[1].split("/")[0]
+    assert document["schemes"] == ["http"]
+
+
+def test_a_wrong_method_is_405_and_an_unknown_route_404(call: Call) -> None:
+    wrong = call("DELETE", "conflicts")
+    assert_problem(wrong, 405)
+    assert "GET" in wrong.headers["Allow"]
+    assert_problem(call("PATCH", "jobs/some-job"), 405)
+    assert_problem(call("GET", "no-such-thing"), 404)

@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from shared.services.api_errors import InvalidInput, NotFound, StateConflict
+from shared.services.audit import AuditService
+from shared.services.conflict_resolution import ConflictResolution
+from shared.storage.memory import InMemoryAuditLog, InMemoryConflictRepository, InMemoryJobRepository
+from shared.storage.models import ArchiveJob, Conflict, ConflictItem
+
+USER = "Adele.Vance@contoso.com"
+DAY = dt.date(2026, 11, 18)
+NOW = dt.datetime(2026, 11, 19, 8, 30, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def conflicts() -> InMemoryConflictRepository:
+    return InMemoryConflictRepository()
+
+
+@pytest.fixture
+def jobs() -> InMemoryJobRepository:
+    return InMemoryJobRepository()
+
+
+@pytest.fixture
+def audit_log() -> InMemoryAuditLog:
+    return InMemoryAuditLog()
+
+
+@pytest.fixture
+def resolution(
+    conflicts: InMemoryConflictRepository, jobs: InMemoryJobRepository, audit_log: InMemoryAuditLog
+) -> ConflictResolution:
+    return ConflictResolution(conflicts, jobs, AuditService(audit_log, clock=lambda: NOW), clock=lambda: NOW)
+
+
+@pytest.fixture
+def stored(conflicts: InMemoryConflictRepository) -> Conflict:
+    start = dt.datetime.combine(DAY, dt.time(10), tzinfo=dt.UTC)
+    items = [ConflictItem(event_id=e, subject=e, start=start, end=start + dt.timedelta(hours=1)) for e in "abc"]
+    return conflicts.upsert(Conflict(user=USER, date=DAY, group_key="g", items=items, instance_id="run-1"))
+
+
+def test_the_plan_archives_the_day_strictly_with_the_kept_events_in_utc_without_a_job(
+    resolution: ConflictResolution, stored: Conflict
+) -> None:
+    plan = resolution.plan(stored.id, ["b", "a", "b"], note="why")
+
+    assert plan.keep == ["b", "a"]
+    assert plan.instance_id == "archive-adele-vance-contoso-com-2026-11-18"
+    assert plan.archive is not None
+    assert plan.archive.model_dump() == {
+        "user": USER, "start": DAY, "end": DAY, "source": None, "archive": "Archive", "timezone": "UTC",
+        "strict": True, "job_id": None, "approved_keys": ["b", "a"],
+    }
+
+
+def test_the_plan_takes_calendars_and_time_zone_from_the_users_job(
+    resolution: ConflictResolution, jobs: InMemoryJobRepository, stored: Conflict
+) -> None:
+    jobs.save(ArchiveJob(id="adele", user=USER.lower(), source_calendar="Work", archive_calendar="Kept",
+                         timezone="Europe/Amsterdam"))
+
+    plan = resolution.plan(stored.id, ["a"])
+
+    assert plan.archive is not None
+    assert (plan.archive.source, plan.archive.archive, plan.archive.timezone, plan.archive.job_id) == (
+        "Work", "Kept", "Europe/Amsterdam", "adele")
+
+
+def test_keeping_nothing_plans_no_archive(resolution: ConflictResolution, stored: Conflict) -> None:
+    plan = resolution.plan(stored.id, [])
+
+    assert plan.archive is None and plan.instance_id is None
+
+
+def test_unknown_conflicts_unknown_events_and_resolved_conflicts_are_refused(
+    resolution: ConflictResolution, stored: Conflict
+) -> None:
+    with pytest.raises(NotFound):
+        resolution.plan("20261118-0123456789abcdef0123", ["a"])
+    with pytest.raises(InvalidInput) as bad:
+        resolution.plan(stored.id, ["a", "zzz"])
+    assert bad.value.errors[0][0] == "keep" and "zzz" in bad.value.detail
+    resolution.commit(resolution.plan(stored.id, ["a"]), by="ann")
+    with pytest.raises(StateConflict, match="already resolved by ann"):
+        resolution.plan(stored.id, ["a"])
+
+
+def test_commit_stores_who_and_when_and_audits_the_resolution(
+    resolution: ConflictResolution, conflicts: InMemoryConflictRepository, audit_log: InMemoryAuditLog,
+    stored: Conflict,
+) -> None:
+    resolved = resolution.commit(resolution.plan(stored.id, ["c"], note="moved"), by="planner@contoso.com")
+
+    again = conflicts.get(stored.id)
+    assert again is not None and again.status == "resolved"
+    assert (again.resolved_by, again.resolved_at, again.kept, again.note) == ("planner@contoso.com", NOW, ["c"],
+                                                                                 "moved")
+    assert resolved.etag == again.etag
+    [row] = audit_log.query().items
+    assert (row.action, row.operation, row.status, row.user) == ("conflict", "resolve", "success", USER)
+    assert row.details["kept"] == ["c"] and row.details["dropped"] == ["a", "b"]
+    assert row.correlation_id == "archive-adele-vance-contoso-com-2026-11-18"
+
+
+def test_a_concurrent_second_resolution_loses(resolution: ConflictResolution, stored: Conflict) -> None:
+    first = resolution.plan(stored.id, ["a"])
+    second = resolution.plan(stored.id, ["b"])
+    resolution.commit(first, by="ann")
+
+    with pytest.raises(StateConflict):
+        resolution.commit(second, by="bob")
+
+
+def test_reopen_undoes_the_resolution_and_records_the_failure(
+    resolution: ConflictResolution, conflicts: InMemoryConflictRepository, audit_log: InMemoryAuditLog,
+    stored: Conflict,
+) -> None:
+    plan = resolution.plan(stored.id, ["a"])
+    resolved = resolution.commit(plan, by="ann")
+
+    resolution.reopen(plan, resolved, "ConnectionError")
+
+    again = conflicts.get(stored.id)
+    assert again is not None and (again.status, again.resolved_by, again.kept) == ("open", None, [])
+    assert sorted(row.status for row in audit_log.query().items) == ["failure", "success"]
+    assert resolution.plan(stored.id, ["a"]).keep == ["a"]  # the client can simply retry

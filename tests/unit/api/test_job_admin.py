@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import pytest
+
+from shared.services.api_errors import InvalidInput, NotFound
+from shared.services.api_models import JobSettings
+from shared.services.audit import AuditService
+from shared.services.job_admin import JobAdmin, is_job_id
+from shared.storage.memory import InMemoryAuditLog, InMemoryJobRepository
+
+USER = "adele@contoso.com"
+
+
+@pytest.fixture
+def audit_log() -> InMemoryAuditLog:
+    return InMemoryAuditLog()
+
+
+@pytest.fixture
+def admin(audit_log: InMemoryAuditLog) -> JobAdmin:
+    return JobAdmin(InMemoryJobRepository(), AuditService(audit_log))
+
+
+def test_put_creates_then_replaces_and_each_change_is_audited(admin: JobAdmin, audit_log: InMemoryAuditLog) -> None:
+    job, created = admin.put("adele", JobSettings(user=USER, timezone="Europe/Amsterdam"), by="ann")
+    assert created and job.timezone == "Europe/Amsterdam" and job.id == "adele"
+
+    job, created = admin.put("adele", JobSettings(user=USER, enabled=False), by="bob")
+    assert not created and job.enabled is False and job.timezone == "UTC"
+    assert [j.id for j in admin.list()] == ["adele"]
+    admin.delete("adele", by="cy")
+    with pytest.raises(NotFound):
+        admin.get("adele")
+
+    rows = sorted(audit_log.query(user=USER).items, key=lambda row: row.timestamp)
+    assert [(r.operation, r.message) for r in rows] == [
+        ("create", "created by ann"), ("update", "updated by bob"), ("delete", "deleted by cy")]
+
+
+def test_an_unknown_time_zone_names_the_field_and_the_zone(admin: JobAdmin) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        admin.put("adele", JobSettings(user=USER, timezone="Europe/Atlantis"), by="ann")
+
+    assert refused.value.errors == [("timezone", "unknown IANA time zone 'Europe/Atlantis'")]
+
+
+def test_a_malformed_job_id_names_the_id(admin: JobAdmin) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        admin.put("Bad_Id", JobSettings(user=USER), by="ann")
+
+    assert refused.value.errors[0][0] == "id"
+    with pytest.raises(NotFound):
+        admin.get("Bad_Id")
+    with pytest.raises(NotFound):
+        admin.delete("missing", by="ann")
+
+
+@pytest.mark.parametrize(("job_id", "valid"), [("adele-vance", True), ("a", True), ("-x", False), ("A", False),
+                                                ("a/b", False), ("", False), ("x" * 64, False)])
+def test_job_ids(job_id: str, valid: bool) -> None:
+    assert is_job_id(job_id) is valid
+
+
+@pytest.mark.parametrize("user", ["adele", "@contoso.com", "adele@", "ad ele@contoso.com", "a\x00b@contoso.com"])
+def test_a_job_user_must_be_a_mailbox(user: str) -> None:
+    with pytest.raises(ValueError, match="mailbox"):
+        JobSettings(user=user)

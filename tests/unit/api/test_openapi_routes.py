@@ -1,0 +1,107 @@
+"""The Swagger document and the app's HTTP triggers must describe the same API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from openapi_spec_validator import validate
+
+from shared.runtime.local_app import app_functions
+from shared.services.api_catalog import ROUTES
+from shared.services.openapi import build_document, swagger_path
+
+
+def _http_triggers() -> dict[tuple[str, str], Any]:
+    triggers = {}
+    for function in app_functions():
+        trigger = function.get_trigger()
+        if getattr(trigger, "type", None) != "httpTrigger":
+            continue
+        methods = [str(getattr(m, "value", m)).upper() for m in trigger.methods or []]
+        assert methods, f"{function.get_function_name()} takes every method; declare them so they can be documented"
+        for method in methods:
+            triggers[(method, swagger_path(trigger.route or function.get_function_name()))] = trigger
+    return triggers
+
+
+@pytest.fixture(scope="module")
+def document() -> dict[str, Any]:
+    return build_document(host="example.azurewebsites.net")
+
+
+def test_every_registered_route_is_documented_and_every_documented_route_exists(document: dict[str, Any]) -> None:
+    registered = set(_http_triggers())
+    documented = {(method.upper(), path) for path, item in document["paths"].items() for method in item}
+
+    assert registered - documented == set(), "routes without documentation (add them to api_catalog.ROUTES)"
+    assert documented - registered == set(), "documented routes that no function serves"
+
+
+def test_anonymous_operations_are_exactly_the_anonymous_triggers() -> None:
+    triggers = _http_triggers()
+    for operation in ROUTES:
+        trigger = triggers[(operation.method, swagger_path(operation.route))]
+        level = str(getattr(trigger.auth_level, "value", trigger.auth_level)).lower()
+        assert (level == "anonymous") == operation.anonymous, operation.operation_id
+
+
+def test_the_document_is_valid_swagger_2(document: dict[str, Any]) -> None:
+    validate(document)
+    assert document["swagger"] == "2.0"
+    assert document["host"] == "example.azurewebsites.net"
+
+
+def test_operations_carry_what_a_custom_connector_needs(document: dict[str, Any]) -> None:
+    operations = [op for item in document["paths"].values() for op in item.values()]
+    ids = [op["operationId"] for op in operations]
+
+    assert len(ids) == len(set(ids)) == len(ROUTES)
+    for operation in operations:
+        assert operation["summary"] and len(operation["summary"]) <= 80 and not operation["summary"].endswith(".")
+        for parameter in operation["parameters"]:
+            if parameter["in"] != "body":
+                assert parameter["x-ms-summary"], (operation["operationId"], parameter["name"])
+    assert document["securityDefinitions"]["function_key"] == {
+        "type": "apiKey", "in": "header", "name": "x-functions-key",
+        "description": "The function key (the `code` query parameter is accepted as well).",
+    }
+    health = document["paths"]["/health"]["get"]
+    assert health["security"] == []
+    assert "security" not in document["paths"]["/conflicts"]["get"]  # the document-wide key applies
+
+
+def test_no_json_schema_construct_swagger_2_lacks_is_left(document: dict[str, Any]) -> None:
+    found: list[str] = []
+
+    def walk(node: Any, where: str) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in ("anyOf", "oneOf", "const", "$defs", "prefixItems") or (key == "type" and value == "null"):
+                    found.append(f"{where}/{key}")
+                if key == "$ref":
+                    assert value.startswith("#/definitions/") and value.split("/")[-1] in document["definitions"]
+                walk(value, f"{where}/{key}")
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                walk(value, f"{where}/{index}")
+
+    walk(document, "")
+    assert found == []
+
+
+def test_request_and_response_schemas_come_from_the_handlers_models(document: dict[str, Any]) -> None:
+    resolve = document["paths"]["/conflicts/{id}/resolve"]["post"]
+    body = next(p for p in resolve["parameters"] if p["in"] == "body")
+
+    assert body["schema"] == {"$ref": "#/definitions/ResolveRequest"}
+    assert resolve["responses"]["200"]["schema"] == {"$ref": "#/definitions/ResolveResult"}
+    assert resolve["responses"]["409"]["schema"] == {"$ref": "#/definitions/Problem"}
+    keep = document["definitions"]["ResolveRequest"]["properties"]["keep"]
+    assert keep["type"] == "array" and keep["items"] == {"type": "string"}
+    note = document["definitions"]["ResolveRequest"]["properties"]["note"]
+    assert note["type"] == "string" and note["x-nullable"] is True
+    listing = {p["name"]: p for p in document["paths"]["/conflicts"]["get"]["parameters"]}
+    assert listing["from"]["format"] == "date" and listing["from"]["required"] is False
+    assert listing["status"]["enum"] == ["open", "resolved"]
+    assert listing["page_size"]["maximum"] == 1000
