@@ -29,16 +29,16 @@ os.environ.setdefault("NOTIFICATION_QUEUE", DEFAULT_QUEUE)
 
 
 # Anonymous on purpose: Graph cannot send a function key. Each item proves itself with its clientState.
+# The webhooks queue through the container rather than an output binding: a failed send must undo the dedup marks
+# and answer 503, so Graph delivers again instead of its redelivery being dropped as a duplicate.
 @bp.route(route="graph/notifications", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
-@bp.queue_output(arg_name="queued", queue_name=QUEUE, connection=STORAGE)
-def graph_notifications(req: func.HttpRequest, queued: func.Out[list[str]]) -> func.HttpResponse:
-    return _receive(req, queued, lifecycle=False)
+def graph_notifications(req: func.HttpRequest) -> func.HttpResponse:
+    return _receive(req, lifecycle=False)
 
 
 @bp.route(route="graph/lifecycle", methods=["POST"], auth_level=func.AuthLevel.ANONYMOUS)
-@bp.queue_output(arg_name="queued", queue_name=QUEUE, connection=STORAGE)
-def graph_lifecycle(req: func.HttpRequest, queued: func.Out[list[str]]) -> func.HttpResponse:
-    return _receive(req, queued, lifecycle=True)
+def graph_lifecycle(req: func.HttpRequest) -> func.HttpResponse:
+    return _receive(req, lifecycle=True)
 
 
 @bp.queue_trigger(arg_name="msg", queue_name=QUEUE, connection=STORAGE)
@@ -65,7 +65,7 @@ def renew_subscriptions(timer: func.TimerRequest) -> None:
     log.info("notification dedup markers purged: %d", purge_seen_notifications(deps))
 
 
-def _receive(req: func.HttpRequest, queued: func.Out[list[str]], *, lifecycle: bool) -> func.HttpResponse:
+def _receive(req: func.HttpRequest, *, lifecycle: bool) -> func.HttpResponse:
     from shared.services.notification_contracts import ChangeNotificationBatch, LifecycleNotificationBatch
     from shared.services.notifications import InvalidValidationToken, validation_answer
 
@@ -88,24 +88,24 @@ def _receive(req: func.HttpRequest, queued: func.Out[list[str]], *, lifecycle: b
             batch = ChangeNotificationBatch.model_validate(body)
     except ValidationError as exc:
         return from_validation_error(exc)
-    try:
-        intake = _intake(batch)
-    except Exception:
-        # Our storage failed, not the caller: 503 makes Graph deliver again later.
-        log.exception("could not take in %s notifications", "lifecycle" if lifecycle else "change")
-        return problem(503, "Service Unavailable", "notifications cannot be taken in right now; retry later")
-    if intake.messages:
-        queued.set(intake.messages)
-    return func.HttpResponse(status_code=202)
-
-
-def _intake(batch: ChangeNotificationBatch | LifecycleNotificationBatch) -> Intake:
     from shared.bootstrap import container
-    from shared.services.notification_contracts import LifecycleNotificationBatch
     from shared.services.notifications import NotificationIntake
 
-    deps = container()
-    intake = NotificationIntake(deps.subscriptions, deps.dedup)
-    if isinstance(batch, LifecycleNotificationBatch):
-        return intake.accept_lifecycle(batch)
-    return intake.accept_changes(batch)
+    kind = "lifecycle" if lifecycle else "change"
+    intake: Intake | None = None
+    try:
+        deps = container()
+        intake_service = NotificationIntake(deps.subscriptions, deps.dedup)
+        if isinstance(batch, LifecycleNotificationBatch):
+            intake = intake_service.accept_lifecycle(batch)
+        else:
+            intake = intake_service.accept_changes(batch)
+        if intake.messages:
+            deps.notification_queue.send_many(intake.messages)
+    except Exception:
+        # Our storage failed, not the caller: 503 makes Graph deliver again later.
+        log.exception("could not take in %s notifications", kind)
+        if intake is not None:
+            intake_service.release(intake)
+        return problem(503, "Service Unavailable", "notifications cannot be taken in right now; retry later")
+    return func.HttpResponse(status_code=202)

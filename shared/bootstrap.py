@@ -24,6 +24,7 @@ if TYPE_CHECKING:
         PrivacyLog,
         SubscriptionRepository,
     )
+    from shared.storage.queues import MessageQueue
     from shared.storage.staging import StagingStore
     from shared.storage.tables import TableStore
 
@@ -114,6 +115,21 @@ class Container:
         from shared.storage.dedup import TableDedupStore
 
         return TableDedupStore(self.tables)
+
+    @cached_property
+    def notification_queue(self) -> MessageQueue:
+        from azure.storage.queue import QueueClient, TextBase64EncodePolicy
+
+        from shared.storage.queues import StorageMessageQueue
+
+        name = self.settings.notification_queue
+        if self._connection_string:
+            return StorageMessageQueue.from_connection_string(self._connection_string, name)
+        account_url = f"https://{self.settings.storage_account_name}.queue.core.windows.net"
+        client = QueueClient(
+            account_url, name, credential=self._credential(), message_encode_policy=TextBase64EncodePolicy()
+        )
+        return StorageMessageQueue(client)
 
     @cached_property
     def privacy_log(self) -> PrivacyLog:

@@ -37,6 +37,7 @@ class Intake:
     """What a delivery turned into: queue messages (JSON) and the counts behind them."""
 
     messages: list[str] = field(default_factory=list)
+    dedup_keys: list[str] = field(default_factory=list)
     accepted: int = 0
     duplicates: int = 0
     rejected: int = 0
@@ -80,9 +81,11 @@ class NotificationIntake:
                 intake.rejected += 1
                 continue
             key = dedup_key(item)
-            if key is not None and not self._dedup.first_seen(key, DEDUP_TTL):
-                intake.duplicates += 1
-                continue
+            if key is not None:
+                if not self._dedup.first_seen(key, DEDUP_TTL):
+                    intake.duplicates += 1
+                    continue
+                intake.dedup_keys.append(key)
             message = ChangeMessage(
                 subscription_id=record.id, user=record.user, job_id=record.job_id, change_type=item.change_type,
                 event_id=str(item.event_id), etag=item.etag,
@@ -91,6 +94,14 @@ class NotificationIntake:
             intake.accepted += 1
         self._report("change", intake)
         return intake
+
+    def release(self, intake: Intake) -> None:
+        """The messages could not be queued: forget their sightings so Graph's redelivery is not a duplicate."""
+        for key in intake.dedup_keys:
+            try:
+                self._dedup.forget(key)
+            except Exception:
+                log.exception("could not forget a notification sighting; its redelivery will be dropped")
 
     def accept_lifecycle(self, batch: LifecycleNotificationBatch) -> Intake:
         intake = Intake()

@@ -84,6 +84,10 @@ class TableDedupStore:
                 continue
         return False
 
+    def forget(self, key: str) -> None:
+        """Unsee a key whose work could not be handed on, so the sender's retry is taken in."""
+        self._table().delete_entity(*dedup_keys(key))
+
     def purge_expired(self) -> int:
         table = self._table()
         expired = all_entities(table, Filter().where("expires_at", "le", self._clock()))

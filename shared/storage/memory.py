@@ -16,7 +16,7 @@ from typing import Any
 from shared.storage.audit_log import audit_from_entity, audit_to_entity, audit_user_key
 from shared.storage.codec import as_datetime
 from shared.storage.conflicts import conflict_from_entity, conflict_keys, conflict_to_entity
-from shared.storage.dedup import dedup_entity, is_expired
+from shared.storage.dedup import dedup_entity, dedup_keys, is_expired
 from shared.storage.errors import EntityNotFoundError, StaleEntityError
 from shared.storage.issues import day_row_range, issue_from_entity, issue_keys, issue_to_entity
 from shared.storage.jobs import JOB_PARTITION, job_from_entity, job_to_entity
@@ -230,6 +230,10 @@ class InMemoryDedupStore:
                 return False
             self.table.write(entity)
             return True
+
+    def forget(self, key: str) -> None:
+        with self.table.lock:
+            self.table.delete(*dedup_keys(key))
 
     def purge_expired(self) -> int:
         now = self._clock()

@@ -61,6 +61,27 @@ def test_the_same_notification_delivered_three_times_patches_once(stack: Stack) 
     assert stack.sim.event(stack.user, personal["id"])["sensitivity"] == "private"  # travel counts as private
 
 
+class BrokenQueue:
+    def send_many(self, messages: object) -> None:
+        raise ConnectionError("queue service unavailable")
+
+
+def test_a_delivery_that_cannot_be_queued_is_503_and_its_redelivery_is_not_a_duplicate(
+    stack: Stack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    personal = stack.add_event(tomorrow(), "12:00", "13:00", "Dentist", categories=[])
+    record = stack.subscribe()
+    working = container().notification_queue
+    monkeypatch.setattr(container(), "notification_queue", BrokenQueue())
+
+    assert stack.sim.send_notifications(record.id, [("updated", personal["id"])]) == 503
+
+    monkeypatch.setattr(container(), "notification_queue", working)
+    assert stack.sim.send_notifications(record.id, [("updated", personal["id"])]) == 202
+    stack.host.drain_queues(timeout=15)
+    assert len(stack.patches_of(personal["id"])) == 1
+
+
 def test_work_appointments_are_left_alone_and_invalid_categories_become_issues(stack: Stack) -> None:
     work = stack.add_event(tomorrow(), "09:00", "10:00", "Planning", categories=["Acme Corp - billable"])
     odd = stack.add_event(tomorrow(), "14:00", "15:00", "Review", categories=["Invalid Category"])

@@ -61,3 +61,13 @@ def test_purge_removes_only_expired_markers(dedup: DedupStore, clock) -> None:
     assert dedup.purge_expired() == 1
     assert dedup.first_seen("long") is False
     assert dedup.first_seen("forever") is False
+
+
+def test_a_forgotten_key_is_new_again_and_others_stay_seen(dedup: DedupStore) -> None:
+    assert dedup.first_seen("sub|Users/u/Events/1|updated|W/1")
+    assert dedup.first_seen("sub|Users/u/Events/2|updated|W/1")
+
+    dedup.forget("sub|Users/u/Events/1|updated|W/1")
+
+    assert dedup.first_seen("sub|Users/u/Events/1|updated|W/1")
+    assert not dedup.first_seen("sub|Users/u/Events/2|updated|W/1")
