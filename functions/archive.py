@@ -8,8 +8,9 @@ from typing import Any
 
 import azure.durable_functions as df
 import azure.functions as func
+from pydantic import ValidationError
 
-from functions.http_problem import bad_request, json_body, json_response, problem
+from functions.http_problem import bad_request, from_validation_error, json_body, json_response, problem
 from shared.orchestrators import archive as orchestration
 
 bp = df.Blueprint()
@@ -56,27 +57,24 @@ async def archive_timer(timer: func.TimerRequest, client: df.DurableOrchestratio
 @bp.durable_client_input(client_name="client")
 async def archive_start(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> func.HttpResponse:
     from shared.archive.requests import ArchiveInputError, build_request, instance_id_for
+    from shared.services.api_models import ArchiveStartBody
 
-    body = json_body(req)
-    if isinstance(body, func.HttpResponse):
-        return body
-    for field in ("user", "date", "source", "archive", "timezone"):
-        if body.get(field) is not None and not isinstance(body[field], str):
-            return bad_request(field, "must be a string")
-    if not isinstance(body.get("user"), str) or not body["user"].strip():
-        return bad_request("user", "is required")
-    allow_overlaps = body.get("allow_overlaps", True)
-    if not isinstance(allow_overlaps, bool):
-        return bad_request("allow_overlaps", "must be true or false")
+    raw = json_body(req)
+    if isinstance(raw, func.HttpResponse):
+        return raw
+    try:
+        body = ArchiveStartBody.model_validate(raw)
+    except ValidationError as exc:
+        return from_validation_error(exc)
     try:
         request = build_request(
-            user=body["user"],
-            date_expression=body.get("date") or "yesterday",
+            user=body.user,
+            date_expression=body.date or "yesterday",
             now=datetime.now(UTC),
-            source=body.get("source"),
-            archive=body.get("archive"),
-            timezone=body.get("timezone") or "UTC",
-            strict=not allow_overlaps,
+            source=body.source,
+            archive=body.archive,
+            timezone=body.timezone or "UTC",
+            strict=not body.allow_overlaps,
         )
     except ArchiveInputError as exc:
         return bad_request(exc.field, exc.message)

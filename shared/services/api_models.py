@@ -169,6 +169,8 @@ class HealthReport(BaseModel):
 class ArchiveStartBody(BaseModel):
     """What `POST /api/archive` reads (functions/archive.py)."""
 
+    model_config = ConfigDict(strict=True)  # "yes" is not a boolean and 42 is not a mailbox
+
     user: str = Field(description="Mailbox to archive (user principal name).")
     date: str | None = Field(default="yesterday", description="`yesterday`, `2026-11-24`, `last 7 days`, `A to B`...")
     source: str | None = Field(default=None, description="Calendar to archive from; the default calendar when empty.")
