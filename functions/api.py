@@ -234,10 +234,7 @@ def _deps() -> Container:
 
 
 def _audit_log() -> AuditLog:
-    from shared.storage.audit_log import TableAuditLog
-
-    deps = _deps()
-    return TableAuditLog(deps.tables, deps.settings.audit_table)
+    return _deps().audit_log
 
 
 def _job_admin() -> JobAdmin:

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from shared.services.audit import AuditService
     from shared.storage.lease import MailboxLease
     from shared.storage.protocols import (
+        AuditLog,
         ConflictRepository,
         DedupStore,
         IssueLog,
@@ -86,11 +87,16 @@ class Container:
         return MailboxLease(lambda: self.tables.table("MailboxLeases"))
 
     @cached_property
-    def audit(self) -> AuditService:
-        from shared.services.audit import AuditService
+    def audit_log(self) -> AuditLog:
         from shared.storage.audit_log import TableAuditLog
 
-        return AuditService(TableAuditLog(self.tables, self.settings.audit_table))
+        return TableAuditLog(self.tables, self.settings.audit_table)
+
+    @cached_property
+    def audit(self) -> AuditService:
+        from shared.services.audit import AuditService
+
+        return AuditService(self.audit_log)
 
     @cached_property
     def conflicts(self) -> ConflictRepository:

@@ -56,10 +56,7 @@ def cli(capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
 
 
 def audit_rows(user: str) -> list[Any]:
-    from shared.storage.audit_log import TableAuditLog
-
-    log = TableAuditLog(container().tables, container().settings.audit_table)
-    return log.query(user=user, page_size=1000).items
+    return container().audit_log.query(user=user, page_size=1000).items
 
 
 def event(day: str, start: str, end: str, subject: str, **extra: Any) -> dict[str, Any]:

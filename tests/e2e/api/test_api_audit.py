@@ -5,13 +5,12 @@ import datetime as dt
 import io
 
 from shared.bootstrap import Container
-from shared.storage.audit_log import TableAuditLog
 from shared.storage.models import AuditEntry
 from tests.e2e.api.conftest import Call, assert_problem
 
 
 def _seed(deps: Container, user: str, count: int, day: dt.date, action: str = "archive") -> None:
-    log = TableAuditLog(deps.tables, deps.settings.audit_table)
+    log = deps.audit_log
     for index in range(count):
         log.record(AuditEntry(
             timestamp=dt.datetime.combine(day, dt.time(9, index), tzinfo=dt.UTC), user=user, action=action,

@@ -22,7 +22,6 @@ from shared.bootstrap import container, reset_container
 from shared.cli import subscriptions as subscriptions_cli
 from shared.runtime.host import LocalHost
 from shared.services.notification_worker import subscription_manager_from
-from shared.storage.audit_log import TableAuditLog
 from shared.storage.models import AuditEntry, SubscriptionRecord
 
 
@@ -80,7 +79,7 @@ class Stack:
         self.queue().send_message(base64.b64encode(text.encode()).decode())
 
     def audit(self, action: str, *, any_user: bool = False) -> list[AuditEntry]:
-        log = TableAuditLog(container().tables, container().settings.audit_table)
+        log = container().audit_log
         return log.query(user=None if any_user else self.user, action=action, page_size=1000).items
 
 
