@@ -47,17 +47,9 @@ class Container:
         client_id = self.settings.storage_client_id or self.settings.managed_identity_client_id
         return ManagedIdentityCredential(client_id=client_id) if client_id else DefaultAzureCredential()
 
-    @cached_property
+    @property
     def _connection_string(self) -> str | None:
-        if self.settings.storage_connection == "UseDevelopmentStorage=true":
-            from devtools.azurite import DEV_ACCOUNT, DEV_KEY
-
-            host = "http://127.0.0.1"
-            return (
-                f"DefaultEndpointsProtocol=http;AccountName={DEV_ACCOUNT};AccountKey={DEV_KEY};"
-                f"BlobEndpoint={host}:10000/{DEV_ACCOUNT};QueueEndpoint={host}:10001/{DEV_ACCOUNT};"
-                f"TableEndpoint={host}:10002/{DEV_ACCOUNT};"
-            )
+        # The storage SDKs understand UseDevelopmentStorage=true (Azurite's default ports) themselves.
         return self.settings.storage_connection
 
     @cached_property
