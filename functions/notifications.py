@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 from typing import TYPE_CHECKING
 
 import azure.durable_functions as df
@@ -21,11 +20,6 @@ log = logging.getLogger(__name__)
 
 QUEUE = "%NOTIFICATION_QUEUE%"
 STORAGE = "AzureWebJobsStorage"
-DEFAULT_QUEUE = "graph-notifications"  # shared.config's default for NOTIFICATION_QUEUE
-
-# Binding expressions are resolved from app settings, where the settings model's default cannot reach. Hosts that
-# only have the environment (the local host, tests) get the same default; Azure's app settings must define it.
-os.environ.setdefault("NOTIFICATION_QUEUE", DEFAULT_QUEUE)
 
 
 # Anonymous on purpose: Graph cannot send a function key. Each item proves itself with its clientState.

@@ -5,8 +5,15 @@ from collections.abc import Iterator
 import pytest
 
 from devtools.azurite import Azurite
+from shared.runtime.local_app import apply_binding_defaults
 
 pytest_plugins = ["devtools.graph_simulator.pytest_plugin", "tests.archive_stack"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def binding_settings() -> None:
+    """What local.settings.json gives `func start`: the app settings that bindings name."""
+    apply_binding_defaults()
 
 
 @pytest.fixture(scope="session")

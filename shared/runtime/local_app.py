@@ -13,13 +13,25 @@ _lock = threading.Lock()
 _functions: list[Any] | None = None
 
 
+BINDING_SETTINGS = ("ARCHIVE_SCHEDULE", "NOTIFICATION_QUEUE")
+
+
 def load_local_settings(path: Path = ROOT / "local.settings.json") -> None:
     """Like `func start`: the Values of local.settings.json become environment variables (the environment wins)."""
-    if not path.exists():
-        return
-    values = json.loads(path.read_text()).get("Values", {})
-    for name, value in values.items():
-        os.environ.setdefault(name, str(value))
+    if path.exists():
+        values = json.loads(path.read_text()).get("Values", {})
+        for name, value in values.items():
+            os.environ.setdefault(name, str(value))
+    apply_binding_defaults()
+
+
+def apply_binding_defaults() -> None:
+    """Settings named in bindings (`%NAME%`) are read by the host, not our settings model: give them its defaults."""
+    from shared.config import Settings
+
+    defaults = {field.alias: field.default for field in Settings.model_fields.values() if field.alias}
+    for name in BINDING_SETTINGS:
+        os.environ.setdefault(name, str(defaults[name]))
 
 
 def app_functions() -> list[Any]:
