@@ -19,9 +19,8 @@ def serve(port: Annotated[int, typer.Option(help="Port of the local host.")] = 7
 
     load_local_settings()
     engine = new_engine()
-    host = LocalHost(
-        app_functions(), engine=engine, storage_connection_string=os.environ.get("AzureWebJobsStorage")  # noqa: SIM112 (the Functions setting name), port=port
-    )
+    storage = os.environ.get("AzureWebJobsStorage")  # noqa: SIM112 (the Functions setting's own name)
+    host = LocalHost(app_functions(), engine=engine, storage_connection_string=storage, port=port)
     base = host.start()
     stdout.print(f"Functions served at {base}/api (Ctrl-C to stop)")
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,8 @@ def app_functions() -> list[Any]:
     global _functions
     with _lock:
         if _functions is None:
+            if str(ROOT) not in sys.path:  # the console script may run from any directory
+                sys.path.insert(0, str(ROOT))
             from function_app import app
 
             _functions = list(app.get_functions())
