@@ -69,8 +69,23 @@ def archive(
             runs.append((instance_id_for(request.user, request.start, request.end), request))
     except ArchiveInputError as exc:
         fail(str(exc))
+    if not all_jobs:
+        _check_calendars(runs[0][1])
     statuses = _run(runs, show_progress=not json_output)
     return _report(statuses, json_output)
+
+
+def _check_calendars(request: ArchiveRequest) -> None:
+    """An unknown mailbox or calendar is bad input: say so at once (exit 2) instead of failing the orchestration."""
+    from shared.archive.activities import resolve_calendars
+    from shared.graph.errors import GraphError, GraphNotFoundError
+
+    try:
+        resolve_calendars(request.model_dump(mode="json"))
+    except (GraphNotFoundError, ValueError) as exc:
+        fail(str(exc))
+    except GraphError as exc:
+        fail(str(exc), code=1)
 
 
 def _run(runs: list[tuple[str, ArchiveRequest]], *, show_progress: bool) -> list[Any]:
