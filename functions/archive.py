@@ -152,3 +152,10 @@ def record_run(payload: dict[str, Any]) -> dict[str, Any]:
     from shared.archive import activities
 
     return activities.record_run(payload)
+
+
+@bp.activity_trigger(input_name="payload", activity=orchestration.RECORD_FAILURE)
+def record_failure(payload: dict[str, Any]) -> None:
+    from shared.archive import activities
+
+    activities.record_failure(payload)

@@ -18,6 +18,7 @@ from shared.archive.contracts import (
     FetchResult,
     PlanSummary,
     RecordTask,
+    RunFailure,
     WriteFailure,
 )
 from shared.bootstrap import Container, container
@@ -185,6 +186,23 @@ def record_run(payload: dict[str, Any], deps: Container | None = None) -> dict[s
     )
     deps.staging.delete_prefix(f"{day.staging_prefix}/")
     return result.model_dump(mode="json")
+
+
+def record_failure(payload: dict[str, Any], deps: Container | None = None) -> None:
+    failure = RunFailure.model_validate(payload)
+    deps = deps or container()
+    request = failure.request
+    deps.audit.record(
+        action="archive",
+        operation="archive_run",
+        resource=f"{request.user}/{request.start.isoformat()}..{request.end.isoformat()}",
+        status="failure",
+        message=failure.error.splitlines()[0][:500] if failure.error else "the archive failed",
+        details={"error": failure.error[:4000], "strict": request.strict},
+        correlation_id=failure.instance_id,
+        user=request.user,
+    )
+    deps.staging.delete_prefix(f"{failure.instance_id}/")
 
 
 def _conflict(day: DayTask, group: Any, plan: DayPlan) -> Conflict:

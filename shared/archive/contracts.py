@@ -108,6 +108,12 @@ class RecordTask(BaseModel):
     batches: list[BatchOutcome]
 
 
+class RunFailure(BaseModel):
+    instance_id: str
+    request: ArchiveRequest
+    error: str
+
+
 class DayResult(BaseModel):
     day: date
     fetched: int = 0

@@ -18,6 +18,7 @@ from shared.archive.contracts import (
     FetchResult,
     PlanSummary,
     RecordTask,
+    RunFailure,
 )
 
 ARCHIVE_ORCHESTRATOR = "archive_orchestrator"
@@ -27,6 +28,7 @@ FETCH_DAY = "fetch_day"
 PLAN_DAY = "plan_day"
 WRITE_BATCH = "write_batch"
 RECORD_RUN = "record_run"
+RECORD_FAILURE = "record_failure"
 
 # Graph throttling is retried inside the adapter; these retries cover a worker or a dependency failing outright.
 ACTIVITY_RETRY = df.RetryOptions(first_retry_interval_in_milliseconds=1000, max_number_of_attempts=3)
@@ -37,6 +39,16 @@ Orchestration = Generator[Any, Any, Any]
 
 def archive_orchestrator(context: df.DurableOrchestrationContext) -> Orchestration:
     request = ArchiveRequest.model_validate(context.get_input())
+    try:
+        return (yield from _archive(context, request))
+    except Exception as exc:
+        # The run fails, but not silently: an audit row says why and the staged data is cleaned up.
+        failure = RunFailure(instance_id=context.instance_id, request=request, error=str(exc).strip())
+        yield context.call_activity_with_retry(RECORD_FAILURE, ACTIVITY_RETRY, failure.model_dump(mode="json"))
+        raise
+
+
+def _archive(context: df.DurableOrchestrationContext, request: ArchiveRequest) -> Orchestration:
     days = request.days()
     context.set_custom_status({"stage": "resolving calendars", "days_total": len(days), "days_done": 0})
     pair = yield context.call_activity_with_retry(RESOLVE_CALENDARS, ACTIVITY_RETRY, request.model_dump(mode="json"))

@@ -105,3 +105,24 @@ def test_strict_mode_holds_back_unresolved_groups_and_drops_what_resolution_drop
     ]
     assert relaxed.output["conflicts"] == 1
     assert len(day_conflicts(day)) == 1, "a re-run upserts the same row"
+
+
+def test_a_run_that_cannot_finish_fails_with_an_audit_row_and_leaves_no_staged_data(stack, engine, monkeypatch):
+    stack.add_event(USER, event("2026-11-12", "09:00", "10:00", "Never archived"))
+    calendars = container().calendars
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise ConnectionError("Graph is unreachable from this worker")
+
+    monkeypatch.setattr(calendars, "write_events", broken)
+    body = ArchiveRequest(user=USER, start="2026-11-12", end="2026-11-12").model_dump(mode="json")
+
+    engine.start_new(ARCHIVE_ORCHESTRATOR, instance_id="doomed", client_input=body)
+    status = engine.wait_for_completion("doomed", timeout=60)
+
+    assert status.runtime_status == "Failed"
+    assert "Graph is unreachable" in status.output
+    [row] = [r for r in container().audit_log.query(user=USER, page_size=1000).items if r.correlation_id == "doomed"]
+    assert (row.operation, row.status) == ("archive_run", "failure")
+    assert "Graph is unreachable" in row.message
+    assert container().staging.delete_prefix("doomed/") == 0, "staged blobs were left behind"
