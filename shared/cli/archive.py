@@ -143,21 +143,22 @@ def _report(statuses: list[Any], json_output: bool) -> int:
 def _print_summary(outputs: list[dict[str, Any]]) -> None:
     for output in outputs:
         table = Table(title=f"{output['user']} ({output['instance_id']})", title_justify="left")
-        for column in ("day", "fetched", "archived", "already", "conflicts", "failed"):
+        for column in ("day", "fetched", "archived", "already", "private", "conflicts", "failed"):
             table.add_column(column, justify="left" if column == "day" else "right")
         for day in output["days"]:
-            subjects = "; ".join(" / ".join(group) for group in day["conflict_subjects"])
-            conflicts = f"{day['conflicts']} ({subjects})" if day["conflicts"] else "0"
             table.add_row(
-                day["day"], str(day["fetched"]), str(day["archived"]), str(day["already_archived"]), conflicts,
-                str(day["failed"]),
+                day["day"], str(day["fetched"]), str(day["archived"]), str(day["already_archived"]),
+                str(day["privacy_updated"]), str(day["conflicts"]), str(day["failed"]),
             )
+        private = sum(day["privacy_updated"] for day in output["days"])
         table.add_row(
-            "total", *(str(output[k]) for k in ("fetched", "archived", "already_archived", "conflicts", "failed")),
-            style="bold",
+            "total", str(output["fetched"]), str(output["archived"]), str(output["already_archived"]), str(private),
+            str(output["conflicts"]), str(output["failed"]), style="bold",
         )
         stdout.print(table)
         for day in output["days"]:
+            for group in day["conflict_subjects"]:
+                stdout.print(f"[magenta]conflict[/magenta] {day['day']}: {' / '.join(group)}")
             for failure in day["failures"]:
                 stdout.print(f"[red]failed[/red] {day['day']} {failure['subject']}: {failure['error']}")
         for issue in output["issues"]:
