@@ -43,10 +43,14 @@ def scheduled(status: Any, name: str) -> int:
 def test_writes_fan_out_in_batches_of_20_and_results_add_up(stack, engine):
     for i in range(45):
         stack.add_event(USER, slot("2026-11-02", i, f"Slot {i}"))
+    stack.faults.latency_ms = 10  # so that parallel batches would really overlap
+    stack.clear_requests()
 
     status = run(engine, "fan-out", start="2026-11-02", end="2026-11-02")
 
     assert scheduled(status, WRITE_BATCH) == 3
+    assert stack.max_in_flight(USER) <= 4, "Outlook allows 4 concurrent requests per mailbox"
+    assert not [r for r in stack.requests if r.status == 429], "nothing should have been throttled"
     assert (status.output["fetched"], status.output["archived"], status.output["failed"]) == (45, 45, 0)
 
 

@@ -1,0 +1,63 @@
+"""One write batch per mailbox at a time, across workers: two lease objects stand for two worker processes."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from shared.storage.lease import LeaseTimeoutError, MailboxLease
+from shared.storage.tables import TableStore
+
+
+@pytest.fixture
+def leases(table_store: TableStore) -> tuple[MailboxLease, MailboxLease]:
+    name = f"Leases{uuid.uuid4().hex[:12]}"
+    return (
+        MailboxLease(lambda: table_store.table(name), poll_seconds=0.005),
+        MailboxLease(lambda: table_store.table(name), poll_seconds=0.005),
+    )
+
+
+def test_workers_never_hold_one_mailbox_together_but_mailboxes_proceed_in_parallel(leases):
+    holding: Counter[str] = Counter()
+    peak: Counter[str] = Counter()
+    lock = threading.Lock()
+    both_mailboxes_at_once = threading.Event()
+
+    def batch(worker: int, mailbox: str) -> None:
+        with leases[worker].hold(mailbox, timeout=30):
+            with lock:
+                holding[mailbox] += 1
+                peak[mailbox] = max(peak[mailbox], holding[mailbox])
+                if all(holding[m] for m in ("a@contoso.example", "b@contoso.example")):
+                    both_mailboxes_at_once.set()
+            both_mailboxes_at_once.wait(0.02)
+            with lock:
+                holding[mailbox] -= 1
+
+    jobs = [(i % 2, "a@contoso.example" if i % 3 else "b@contoso.example") for i in range(24)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(lambda job: batch(*job), jobs))
+
+    assert peak["a@contoso.example"] == 1 and peak["b@contoso.example"] == 1
+    assert both_mailboxes_at_once.is_set(), "different mailboxes must not wait for each other"
+
+
+def test_a_lease_left_by_a_dead_worker_expires(table_store: TableStore):
+    name = f"Leases{uuid.uuid4().hex[:12]}"
+    now = [datetime(2026, 11, 24, 9, 0, tzinfo=UTC)]
+    dead = MailboxLease(lambda: table_store.table(name), duration=timedelta(minutes=5), clock=lambda: now[0])
+    alive = MailboxLease(lambda: table_store.table(name), poll_seconds=0.005, clock=lambda: now[0])
+    holder = dead.hold("c@contoso.example")
+    holder.__enter__()  # never released: the worker died
+
+    with pytest.raises(LeaseTimeoutError), alive.hold("c@contoso.example", timeout=0.2):
+        pass
+    now[0] += timedelta(minutes=6)
+    with alive.hold("c@contoso.example", timeout=5):
+        pass
