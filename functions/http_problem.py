@@ -14,6 +14,7 @@ log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
 MAX_BODY_BYTES = 1024 * 1024
+MAX_BODY_DEPTH = 64  # far beyond any body we read; deep nesting would exhaust the recursion limit later on
 
 
 def problem(status: int, title: str, detail: str, errors: list[dict[str, str]] | None = None) -> func.HttpResponse:
@@ -29,7 +30,8 @@ def bad_request(field: str, message: str) -> func.HttpResponse:
 
 def from_validation_error(exc: ValidationError) -> func.HttpResponse:
     errors = [
-        {"field": ".".join(str(p) for p in err["loc"]) or "body", "message": err["msg"]} for err in exc.errors()
+        {"field": ".".join(str(p) for p in err["loc"]) or "body", "message": err["msg"].removeprefix("Value error, ")}
+        for err in exc.errors()
     ]
     detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
     return problem(400, "Bad Request", detail, errors)
@@ -44,11 +46,32 @@ def json_body(req: func.HttpRequest) -> dict[str, Any] | func.HttpResponse:
         return bad_request("body", "a JSON object is required")
     try:
         value = json.loads(raw)
+    except RecursionError:
+        return bad_request("body", f"nested deeper than {MAX_BODY_DEPTH} levels")
     except (ValueError, UnicodeDecodeError) as exc:
         return bad_request("body", f"malformed JSON ({exc})")
     if not isinstance(value, dict):
         return bad_request("body", "must be a JSON object")
+    if _deeper_than(value, MAX_BODY_DEPTH):
+        return bad_request("body", f"nested deeper than {MAX_BODY_DEPTH} levels")
+    try:
+        # JSON may escape half a surrogate pair (`"\ud800"`); such a string cannot be stored or answered.
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return bad_request("body", "a string holds an unpaired UTF-16 surrogate escape")
     return value
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    level: list[Any] = [value]
+    for _ in range(limit):
+        level = [
+            child for node in level if isinstance(node, dict | list)
+            for child in (node.values() if isinstance(node, dict) else node)
+        ]
+        if not level:
+            return False
+    return True
 
 
 def json_response(value: Any, status: int = 200) -> func.HttpResponse:

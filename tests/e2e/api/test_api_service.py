@@ -26,6 +26,15 @@ def test_categories_get_a_verdict_each_with_the_rules_messages(call: Call) -> No
     assert_problem(call("POST", "categories/validate", json={}), 400, "categories")
 
 
+def test_bodies_no_handler_could_answer_are_400_not_500(call: Call) -> None:
+    deep = b'{"categories": ' + b"[" * 5000 + b"]" * 5000 + b"}"
+    for path in ("categories/validate", "conflicts/20261009-00000000000000000000/resolve", "jobs/some-job", "archive"):
+        method = "PUT" if path.startswith("jobs/") else "POST"
+        assert_problem(call(method, path, data=deep), 400, "body")
+    lone_surrogate = rb'{"categories": ["\ud800 - billable"]}'
+    assert_problem(call("POST", "categories/validate", data=lone_surrogate), 400, "body")
+
+
 def test_health_reports_storage_ok(call: Call) -> None:
     answer = call("GET", "health")
 
