@@ -6,6 +6,7 @@ import builtins
 
 from pydantic import ValidationError
 
+from shared.domain.dates import UnknownTimeZoneError, load_zone
 from shared.services.api_errors import InvalidInput, NotFound
 from shared.services.api_models import JobSettings
 from shared.services.audit import AuditService
@@ -43,6 +44,10 @@ class JobAdmin:
         """Create or replace the job; the flag says whether it was created."""
         if not is_job_id(job_id):
             raise InvalidInput("id", "must be 1-63 characters of a-z, 0-9 and '-', not starting with '-'")
+        try:
+            load_zone(settings.timezone)  # also refuses names of tzdata folders ("America"), which ZoneInfo cannot open
+        except UnknownTimeZoneError:
+            raise InvalidInput("timezone", f"unknown IANA time zone {settings.timezone!r}") from None
         try:
             job = ArchiveJob.model_validate({**settings.model_dump(), "id": job_id})
         except ValidationError as error:

@@ -10,7 +10,7 @@ from azure.data.tables import TableClient
 
 from shared.storage.codec import etag_of, without_none
 from shared.storage.keys import user_key
-from shared.storage.models import ArchiveJob
+from shared.storage.models import ArchiveJob, valid_job_id
 from shared.storage.query import Filter, all_entities
 from shared.storage.tables import TableStore, read_entity, write_entity
 
@@ -58,6 +58,8 @@ class TableJobRepository:
         return self._store.table(self._table_name)
 
     def get(self, job_id: str) -> ArchiveJob | None:
+        if not valid_job_id(job_id):
+            return None  # no job has such an id, and the service answers a `/` in a key with an error
         entity = read_entity(self._table(), JOB_PARTITION, job_id)
         return job_from_entity(entity) if entity else None
 
@@ -74,7 +76,7 @@ class TableJobRepository:
 
     def delete(self, job_id: str) -> bool:
         table = self._table()
-        if read_entity(table, JOB_PARTITION, job_id) is None:
+        if not valid_job_id(job_id) or read_entity(table, JOB_PARTITION, job_id) is None:
             return False
         table.delete_entity(JOB_PARTITION, job_id)
         return True

@@ -16,8 +16,14 @@ T = TypeVar("T")
 AuditStatus = Literal["success", "failure", "partial"]
 ConflictStatus = Literal["open", "resolved"]
 
-_CONFLICT_ID = re.compile(r"^(\d{8})-[0-9a-f]{20}$")
-_JOB_ID = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62})$")
+# Matched with fullmatch: `$` alone would also accept a trailing newline, a control character Azure refuses in keys.
+_CONFLICT_ID = re.compile(r"([0-9]{8})-[0-9a-f]{20}")
+_JOB_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
+
+
+def valid_job_id(job_id: str) -> bool:
+    """1-63 characters of a-z, 0-9 and '-', not starting with '-': safe as a RowKey and in a URL path."""
+    return _JOB_ID.fullmatch(job_id) is not None
 
 
 def utc_now() -> dt.datetime:
@@ -91,7 +97,7 @@ class Conflict(BaseModel):
     @staticmethod
     def date_of_id(conflict_id: str) -> dt.date | None:
         """The day a conflict id belongs to, or None when the id is not one of ours."""
-        match = _CONFLICT_ID.match(conflict_id)
+        match = _CONFLICT_ID.fullmatch(conflict_id)
         if not match:
             return None
         try:
@@ -156,7 +162,7 @@ class ArchiveJob(BaseModel):
     def _identity(self) -> ArchiveJob:
         if not self.id:
             self.id = self.id_for(self.user)
-        if not _JOB_ID.match(self.id):
+        if not valid_job_id(self.id):
             raise ValueError(f"job id {self.id!r} must be 1-63 characters of a-z, 0-9 and '-', not starting with '-'")
         return self
 

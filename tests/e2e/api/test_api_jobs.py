@@ -44,6 +44,8 @@ def test_an_unknown_time_zone_is_400_naming_it(call: Call, mailbox: str) -> None
     body = assert_problem(refused, 400, "timezone")
     assert "Mars/Olympus_Mons" in body["detail"]
     assert_problem(call("GET", f"jobs/{job_id}"), 404)
+    folder = call("PUT", f"jobs/{job_id}", json={"user": mailbox, "timezone": "America"})  # a tzdata folder
+    assert "'America'" in assert_problem(folder, 400, "timezone")["detail"]
 
 
 def test_invalid_job_settings_are_400_naming_the_field(call: Call, mailbox: str) -> None:

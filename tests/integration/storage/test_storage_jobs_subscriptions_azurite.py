@@ -56,6 +56,15 @@ def test_job_delete_reports_whether_it_existed(jobs: JobRepository) -> None:
     assert jobs.get(job.id) is None
 
 
+@pytest.mark.parametrize("job_id", ["a/b", "x#y", "what?", "back\\slash", "job\n", ""])
+def test_ids_no_job_can_have_are_unknown_not_a_service_error(jobs: JobRepository, job_id: str) -> None:
+    jobs.save(ArchiveJob(user="adele@contoso.com"))
+
+    assert jobs.get(job_id) is None
+    assert jobs.delete(job_id) is False
+    assert [j.id for j in jobs.list()] == ["adele-contoso-com"]
+
+
 def record(subscription_id: str, user: str) -> SubscriptionRecord:
     return SubscriptionRecord(
         id=subscription_id, user=user, job_id="adele-contoso-com", resource=f"/users/{user}/events",

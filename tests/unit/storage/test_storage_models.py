@@ -19,6 +19,7 @@ def test_conflict_ids_are_deterministic_url_safe_and_case_insensitive_in_the_use
     assert one.id.startswith("20250310-") and one.id.replace("-", "").isalnum()
     assert Conflict.date_of_id(one.id) == DAY
     assert Conflict.date_of_id("20251340-" + "0" * 20) is None
+    assert Conflict.date_of_id(one.id + "\n") is None, "a control character is not part of any of our ids"
 
 
 def test_a_conflict_id_of_another_day_is_refused() -> None:
@@ -44,7 +45,7 @@ def test_merge_keeps_a_resolved_conflict_and_refreshes_an_open_one() -> None:
 def test_job_ids_are_derived_from_the_user_and_validated() -> None:
     assert ArchiveJob(user="Adele.Vance@Contoso.com").id == "adele-vance-contoso-com"
     assert ArchiveJob(user="x@y.z", id="team-archive-2").id == "team-archive-2"
-    for bad in ("Has Upper", "-leading", "a" * 64, "under_score"):
+    for bad in ("Has Upper", "-leading", "a" * 64, "under_score", "trailing-newline\n"):
         with pytest.raises(ValidationError):
             ArchiveJob(user="x@y.z", id=bad)
     with pytest.raises(ValidationError, match="time zone"):
