@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from pydantic import BaseModel
+
 from shared.storage.models import AuditEntry, AuditStatus, utc_now
 from shared.storage.protocols import AuditLog
 
@@ -29,16 +31,19 @@ _BODY_NAMES = frozenset({"body", "bodycontent", "bodypreview", "uniquebody"})
 
 # Long, mixed-case, with digits: an account key or OAuth code, not a lowercase hex hash used as a group key.
 _KEYISH_VALUE = re.compile(r"^(?=.*[a-z])(?=.*[A-Z])(?=.*\d)[A-Za-z0-9+/=_\-.~]{32,}$")
+_TOKEN_START = r"(?<![A-Za-z0-9_-])"
 _VALUE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?i)\b(bearer)\s+[A-Za-z0-9\-._~+/]{8,}=*"), rf"\1 {REDACTED}"),
     (re.compile(r"(?i)\b(basic)\s+(?=[A-Za-z0-9+/]*[0-9+/=])[A-Za-z0-9+/]{8,}={0,2}"), rf"\1 {REDACTED}"),
-    (re.compile(r"\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*"), REDACTED),  # JWT: header is base64 '{"'
-    (re.compile(r"\b[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}\b"), REDACTED),  # other 3-part tokens
+    # Token patterns start only where a run of token characters starts: with `\b` (true after every '-') a long
+    # hyphenated text was rescanned from each hyphen, quadratic in its length.
+    (re.compile(_TOKEN_START + r"eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*"), REDACTED),  # JWT: base64 '{"'
+    (re.compile(_TOKEN_START + r"[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}\b"), REDACTED),  # 3-part
     (
         re.compile(
             r"(?i)(?<![A-Za-z0-9_])(AccountKey|SharedAccessKey|SharedAccessSignature|sig|client_secret|"
             r"clientsecret|client_assertion|password|pwd|access_token|refresh_token|id_token|apikey|api_key|"
-            r"clientState|client_state)(\"?\s*[=:]\s*)(\"?)[^;&\s\"',}]+"
+            r"clientState|client_state|token|secret)(\"?\s*[=:]\s*)(\"?)[^;&\s\"',}]+"
         ),
         rf"\1\2\3{REDACTED}",
     ),
@@ -78,7 +83,12 @@ def redact(value: Any) -> Any:
         return cleaned
     if isinstance(value, list | tuple | set | frozenset):
         return [redact(item) for item in value]
-    return value
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    if isinstance(value, BaseModel):
+        return redact(value.model_dump(mode="json"))
+    # Anything else (an exception, a datetime, bytes...) is stored as its text, so that text is what gets cleaned.
+    return redact_text(str(value))
 
 
 @dataclass

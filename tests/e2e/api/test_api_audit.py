@@ -33,6 +33,8 @@ def test_audit_rows_are_paged_and_filtered(call: Call, deps: Container, mailbox:
     assert archive_rows[1]["details"] == {"archived": 1}
     second_day = call("GET", "audit", params={"user": mailbox, "from": "2026-09-02", "to": "2026-09-02"}).json()
     assert [row["action"] for row in second_day["items"]] == ["privacy"]
+    first_day = call("GET", "audit", params={"user": mailbox, "to": "2026-09-01"}).json()
+    assert [row["action"] for row in first_day["items"]] == ["archive"] * 3
     assert_problem(call("GET", "audit", params={"continuation": "garbage!"}), 400, "continuation")
     assert_problem(call("GET", "audit", params={"from": "2026-09-03", "to": "2026-09-01"}), 400, "to")
 

@@ -53,10 +53,15 @@ def test_awkward_text_is_quoted_and_formulas_are_defused() -> None:
 
 def test_the_query_filters_reach_the_log() -> None:
     log = InMemoryAuditLog()
-    log.record(_entry(1))
-    log.record(AuditEntry(timestamp=dt.datetime(2026, 11, 20, tzinfo=dt.UTC), user=USER, action="privacy",
-                          operation="mark", resource="x", status="success"))
+    for day, action in ((18, "privacy"), (20, "archive"), (20, "privacy"), (22, "privacy")):
+        log.record(AuditEntry(timestamp=dt.datetime(2026, 11, day, tzinfo=dt.UTC), user=USER, action=action,
+                              operation="mark", resource=f"{action}-{day}", status="success"))
+    log.record(AuditEntry(timestamp=dt.datetime(2026, 11, 20, tzinfo=dt.UTC), user="bob@contoso.com",
+                          action="privacy", operation="mark", resource="bob", status="success"))
+    query = AuditExportQuery.model_validate({"user": USER, "from": "2026-11-19", "to": "2026-11-21",
+                                             "action": "privacy"})
 
-    text = "".join(audit_csv(log, AuditExportQuery.model_validate({"from": "2026-11-19", "action": "privacy"})))
+    text = "".join(audit_csv(log, query))
 
-    assert [row["action"] for row in csv.DictReader(io.StringIO(text))] == ["privacy"]
+    # Each other row is left out by exactly one of the filters.
+    assert [row["resource"] for row in csv.DictReader(io.StringIO(text))] == ["privacy-20"]

@@ -5,6 +5,7 @@ import json
 from typing import Any
 
 import pytest
+from pydantic import BaseModel
 
 from shared.services.audit import REDACTED, AuditService, is_secret_name, redact, redact_text
 from shared.storage.memory import InMemoryAuditLog
@@ -40,6 +41,8 @@ def stored(log: InMemoryAuditLog) -> list[AuditEntry]:
         "redirect?code=0.AXoAabcdefGHIJ1234567890xyzABC&state=1",
         "clientState=shared-secret-42 did not match",
         "abcdefghijklmnop1234.qrstuvwxyzABCDEF5678.GHIJKLMNOPQRSTUV9012",
+        "webhook refused: token=opaque-token-value",
+        '{"secret": "Very~Secret.Value_123"}',
     ],
 )
 def test_secret_values_are_redacted_from_text(text: str) -> None:
@@ -80,6 +83,30 @@ def test_secret_named_fields_bodies_and_nested_values_are_cleaned() -> None:
     assert cleaned["code"] == 429
     assert cleaned["event"] == {"subject": "Dentist", "attendees": [{"note": f"Bearer {REDACTED}"}]}
     assert details["event"]["body"] == {"content": "private"}  # the caller's data is not modified
+
+
+def test_objects_in_details_are_cleaned_as_the_text_or_fields_they_are_stored_as() -> None:
+    class Grant(BaseModel):
+        user: str
+        token: str
+
+    log = InMemoryAuditLog()
+    service = AuditService(log, clock=lambda: T0)
+
+    service.record("subscribe", "create", "r", "failure", "m", details={
+        "error": RuntimeError(f"refused: Authorization: Bearer {JWT}"),
+        "grant": Grant(user="adele@contoso.com", token="opaque-grant-value"),
+        "when": T0, "count": 3, "ratio": 0.5, "flag": True, "none": None,
+    })
+
+    [row] = log.table.rows()
+    assert JWT not in row["details"] and "opaque-grant-value" not in row["details"]
+    [entry] = stored(log)
+    assert entry.details == {
+        "error": f"refused: Authorization: Bearer {REDACTED}",
+        "grant": {"user": "adele@contoso.com", "token": REDACTED},
+        "when": str(T0), "count": 3, "ratio": 0.5, "flag": True, "none": None,
+    }
 
 
 def test_secret_name_rules() -> None:
