@@ -18,6 +18,7 @@ from shared.services.audit import AuditService
 from shared.storage.errors import EntityNotFoundError, StaleEntityError
 from shared.storage.models import ArchiveJob, Conflict
 from shared.storage.protocols import ConflictRepository, JobRepository
+from shared.storage.query import MAX_PAGE_SIZE
 
 ACTION = "conflict"
 
@@ -72,9 +73,11 @@ class ConflictResolution:
             timezone=job.timezone if job else "UTC",
             strict=True,
             job_id=job.id if job else None,
-            approved_keys=kept,
+            # The day is archived again as a whole: what earlier resolutions of that day kept stays approved.
+            approved_keys=list(dict.fromkeys([*kept, *self._kept_earlier(conflict)])),
         )
-        instance_id = instance_id_for(conflict.user, conflict.date, conflict.date)
+        # The timer's instance id for a job's day, so a scheduled archive of that day still running is seen.
+        instance_id = instance_id_for(job.id if job else conflict.user, conflict.date, conflict.date)
         return ResolutionPlan(conflict, kept, note, archive, instance_id)
 
     def commit(self, plan: ResolutionPlan, by: str) -> Conflict:
@@ -84,17 +87,23 @@ class ConflictResolution:
         except (StaleEntityError, EntityNotFoundError):
             raise StateConflict(f"conflict '{plan.conflict.id}' changed while it was being resolved") from None
         dropped = [item.event_id for item in plan.conflict.items if item.event_id not in plan.keep]
-        self._audit.record(
-            action=ACTION,
-            operation="resolve",
-            resource=f"conflicts/{plan.conflict.id}",
-            status="success",
-            message=f"resolved by {by}: {len(plan.keep)} kept, {len(dropped)} left out",
-            details={"kept": plan.keep, "dropped": dropped, "note": plan.note, "date": plan.conflict.date.isoformat(),
-                     "archive_instance_id": plan.instance_id},
-            correlation_id=plan.instance_id,
-            user=plan.conflict.user,
-        )
+        try:
+            self._audit.record(
+                action=ACTION,
+                operation="resolve",
+                resource=f"conflicts/{plan.conflict.id}",
+                status="success",
+                message=f"resolved by {by}: {len(plan.keep)} kept, {len(dropped)} left out",
+                details={"kept": plan.keep, "dropped": dropped, "note": plan.note,
+                         "date": plan.conflict.date.isoformat(), "archive_instance_id": plan.instance_id},
+                correlation_id=plan.instance_id,
+                user=plan.conflict.user,
+            )
+        except Exception:
+            # An unaudited resolution must not stand (its archive would never start): open the conflict again,
+            # so the client's retry resolves it instead of being refused as a second resolution.
+            self._conflicts.save(plan.conflict.model_copy(update={"etag": saved.etag}))
+            raise
         return saved
 
     def reopen(self, plan: ResolutionPlan, resolved: Conflict, reason: str) -> None:
@@ -113,6 +122,12 @@ class ConflictResolution:
             correlation_id=plan.instance_id,
             user=resolved.user,
         )
+
+    def _kept_earlier(self, conflict: Conflict) -> list[str]:
+        resolved = self._conflicts.query(
+            user=conflict.user, start=conflict.date, end=conflict.date, status="resolved", page_size=MAX_PAGE_SIZE
+        )
+        return [event_id for other in resolved.items for event_id in other.kept]
 
     def _job_of(self, user: str) -> ArchiveJob | None:
         try:

@@ -36,6 +36,8 @@ def test_conflicts_are_listed_page_by_page_and_filtered(call: Call, deps: Contai
     ranged = call("GET", "conflicts", params={"user": mailbox, "from": "2026-10-06", "to": "2026-10-07"}).json()
     assert [(c["date"], c["status"]) for c in ranged["items"]] == [("2026-10-06", "open"), ("2026-10-07", "resolved")]
     assert "etag" not in ranged["items"][0]
+    until = call("GET", "conflicts", params={"user": mailbox, "to": "2026-10-06"}).json()["items"]
+    assert [c["date"] for c in until] == ["2026-10-05", "2026-10-06"]
 
 
 def test_a_conflict_is_read_by_id_and_unknown_ids_are_404(call: Call, deps: Container, mailbox: str) -> None:

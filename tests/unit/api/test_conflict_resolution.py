@@ -4,11 +4,12 @@ import datetime as dt
 
 import pytest
 
+from shared.archive.requests import instance_id_for
 from shared.services.api_errors import InvalidInput, NotFound, StateConflict
 from shared.services.audit import AuditService
 from shared.services.conflict_resolution import ConflictResolution
 from shared.storage.memory import InMemoryAuditLog, InMemoryConflictRepository, InMemoryJobRepository
-from shared.storage.models import ArchiveJob, Conflict, ConflictItem
+from shared.storage.models import ArchiveJob, AuditEntry, Conflict, ConflictItem
 
 USER = "Adele.Vance@contoso.com"
 DAY = dt.date(2026, 11, 18)
@@ -129,3 +130,49 @@ def test_reopen_undoes_the_resolution_and_records_the_failure(
     assert again is not None and (again.status, again.resolved_by, again.kept) == ("open", None, [])
     assert sorted(row.status for row in audit_log.query().items) == ["failure", "success"]
     assert resolution.plan(stored.id, ["a"]).keep == ["a"]  # the client can simply retry
+
+
+def test_resolving_a_second_conflict_of_the_day_keeps_what_the_first_resolution_kept_approved(
+    resolution: ConflictResolution, conflicts: InMemoryConflictRepository, stored: Conflict
+) -> None:
+    start = dt.datetime.combine(DAY, dt.time(15), tzinfo=dt.UTC)
+    later = conflicts.upsert(Conflict(user=USER, date=DAY, group_key="g2", items=[
+        ConflictItem(event_id=e, subject=e, start=start, end=start + dt.timedelta(hours=1)) for e in "xy"]))
+    other = conflicts.upsert(Conflict(user="someone@contoso.com", date=DAY, group_key="g3", items=stored.items))
+    conflicts.save(other.resolved(by="ann", kept=["c"]))
+    resolution.commit(resolution.plan(stored.id, ["a"]), by="ann")
+
+    plan = resolution.plan(later.id, ["y"])
+
+    # Re-archiving the day without "a" approved would hold it back again although its conflict is resolved.
+    assert plan.archive is not None and plan.archive.approved_keys == ["y", "a"]
+    assert plan.keep == ["y"]
+
+
+def test_a_jobs_day_is_resolved_under_the_timers_instance_id(
+    resolution: ConflictResolution, jobs: InMemoryJobRepository, stored: Conflict
+) -> None:
+    jobs.save(ArchiveJob(id="job-7", user=USER))
+
+    plan = resolution.plan(stored.id, ["a"])
+
+    # The same id as the timer's run of that day: a scheduled archive still running is found, not run twice.
+    assert plan.instance_id == instance_id_for("job-7", DAY, DAY) == "archive-job-7-2026-11-18"
+
+
+class BrokenAuditLog(InMemoryAuditLog):
+    def record(self, entry: AuditEntry) -> None:
+        raise ConnectionError("audit table unreachable")
+
+
+def test_a_resolution_that_cannot_be_audited_does_not_stand(
+    conflicts: InMemoryConflictRepository, jobs: InMemoryJobRepository, stored: Conflict
+) -> None:
+    broken = ConflictResolution(conflicts, jobs, AuditService(BrokenAuditLog(), clock=lambda: NOW), clock=lambda: NOW)
+
+    with pytest.raises(ConnectionError):
+        broken.commit(broken.plan(stored.id, ["a"]), by="ann")
+
+    again = conflicts.get(stored.id)
+    assert again is not None and (again.status, again.resolved_by, again.kept) == ("open", None, [])
+    assert broken.plan(stored.id, ["a"]).keep == ["a"]  # the retry is a resolution, not a 409
