@@ -40,6 +40,8 @@ PRIVACY_REASON = "personal or travel appointment"
 # Without a record of what was missed, resync what can still matter: the days not yet archived and the week ahead.
 RESYNC_DAYS_BACK = 2
 RESYNC_DAYS_AHEAD = 7
+# Where to look for a series' occurrences: its first week and a day, so a weekly series shows even without its first.
+SERIES_LOOKAHEAD = timedelta(days=8)
 
 
 class CopyUpdateError(RuntimeError):
@@ -108,19 +110,31 @@ class LiveRules:
         except AppointmentParseError as error:
             log.warning("live rules skipped an unreadable event: %s", error)
             return LiveOutcome(event_id=message.event_id, skipped=f"unreadable: {error}")
+        source_id = self._calendars.resolve(message.user, job.source_calendar).id
         if focus.type == "seriesMaster":
             # calendarView never returns masters; marking the master private marks every occurrence.
             outcome = LiveOutcome(event_id=focus.id)
             change = privacy_change(focus)
-            self._make_private(message.user, [change] if change else [], outcome)
+            if change is None:
+                return outcome
+            if not self._series_in(message.user, source_id, focus, job.timezone):
+                outcome.skipped = "not in the source calendar"
+                return outcome
+            self._make_private(message.user, [change], outcome)
             return outcome
-        source_id = self._calendars.resolve(message.user, job.source_calendar).id
         return self._apply_day(job, message.user, source_id, owning_day(focus, job.timezone), focus)
 
     def resync_day(self, message: ResyncDayMessage) -> LiveOutcome:
         job = self.job_for(message.user, message.job_id)
         source_id = self._calendars.resolve(message.user, job.source_calendar).id
         return self._apply_day(job, message.user, source_id, message.day, None)
+
+    def _series_in(self, user: str, source_id: str, master: Appointment, tz: str) -> bool:
+        """Whether the source calendar shows occurrences of the series in its first days (a master has no calendar
+        of its own in the event we read). A series none of whose first occurrences remain is left to the archive."""
+        start, _ = local_day_window(owning_day(master, tz), tz)
+        events = self._calendars.read_window(user, source_id, start, start + SERIES_LOOKAHEAD)
+        return any(master.id in (event.get("id"), event.get("seriesMasterId")) for event in events)
 
     # -- one day ---------------------------------------------------------------------------------------------------
 
@@ -149,7 +163,10 @@ class LiveRules:
         self._make_private(user, changes, outcome)
         self._issue_log.record(user, day, plan.issues, source=LIVE)
         outcome.issues = len(plan.issues)
-        groups = [g for g in plan.conflicts if focus_id is None or any(i.event_id == focus_id for i in g.items)]
+        # A marker is merged into its meeting and never in a group itself: the whole day's groups concern it.
+        group_focus = None if is_marker else focus_id
+        groups = [g for g in plan.conflicts
+                  if group_focus is None or any(i.event_id == group_focus for i in [*g.items, *g.auto_dropped])]
         if groups:
             self._conflicts.upsert_many([_conflict(user, day, group) for group in groups])
             outcome.conflicts = len(groups)

@@ -61,10 +61,7 @@ def subscription_manager_from(deps: Container) -> SubscriptionManager:
 
 def purge_seen_notifications(deps: Container) -> int:
     """Drop dedup markers past their time; Table Storage has no TTL of its own."""
-    from shared.storage.dedup import TableDedupStore
-
-    dedup = deps.dedup
-    return dedup.purge_expired() if isinstance(dedup, TableDedupStore) else 0
+    return deps.dedup.purge_expired()
 
 
 class NotificationWorker:
@@ -109,8 +106,11 @@ class NotificationWorker:
             if not manager.wanted(record):
                 manager.forget_removed(record, "its archive job is disabled or gone")
                 return []
+            # The resync is planned first: once the old record is replaced, a retry of this message finds nothing
+            # to do, so a failure after the recreate would lose the resync.
+            resync = self._resync(record.user, record.job_id, "subscription removed")
             manager.recreate(record, "Graph removed it (subscriptionRemoved)")
-            return self._resync(record.user, record.job_id, "subscription removed")
+            return resync
         if event == MISSED:
             return self._resync(record.user, record.job_id, "notifications missed")
         log.warning("ignored unknown lifecycle event %r for subscription %s", event, record.id)

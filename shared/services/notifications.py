@@ -75,25 +75,36 @@ class NotificationIntake:
     def accept_changes(self, batch: ChangeNotificationBatch) -> Intake:
         intake = Intake()
         known: dict[str, SubscriptionRecord | None] = {}
-        for item in batch.value:
-            record = self._verified(item.subscription_id, item.client_state, known)
-            if record is None:
-                intake.rejected += 1
-                continue
-            key = dedup_key(item)
-            if key is not None:
-                if not self._dedup.first_seen(key, DEDUP_TTL):
-                    intake.duplicates += 1
-                    continue
-                intake.dedup_keys.append(key)
-            message = ChangeMessage(
-                subscription_id=record.id, user=record.user, job_id=record.job_id, change_type=item.change_type,
-                event_id=str(item.event_id), etag=item.etag,
-            )
-            intake.messages.append(message.model_dump_json())
-            intake.accepted += 1
+        try:
+            for item in batch.value:
+                self._accept_change(item, known, intake)
+        except Exception:
+            # The caller gets no Intake to release: forget what this delivery marked so far, or Graph's redelivery
+            # of those items would be dropped as duplicates.
+            self.release(intake)
+            raise
         self._report("change", intake)
         return intake
+
+    def _accept_change(
+        self, item: ChangeNotification, known: dict[str, SubscriptionRecord | None], intake: Intake
+    ) -> None:
+        record = self._verified(item.subscription_id, item.client_state, known)
+        if record is None:
+            intake.rejected += 1
+            return
+        key = dedup_key(item)
+        if key is not None:
+            if not self._dedup.first_seen(key, DEDUP_TTL):
+                intake.duplicates += 1
+                return
+            intake.dedup_keys.append(key)
+        message = ChangeMessage(
+            subscription_id=record.id, user=record.user, job_id=record.job_id, change_type=item.change_type,
+            event_id=str(item.event_id), etag=item.etag,
+        )
+        intake.messages.append(message.model_dump_json())
+        intake.accepted += 1
 
     def release(self, intake: Intake) -> None:
         """The messages could not be queued: forget their sightings so Graph's redelivery is not a duplicate."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -11,7 +11,7 @@ import pytest
 from shared.bootstrap import container
 from shared.cli import main
 from shared.storage.models import Conflict
-from tests.e2e.notifications.conftest import Stack, tomorrow, yesterday
+from tests.e2e.notifications.conftest import Stack, event, tomorrow, yesterday
 from tests.e2e.runtime.polling import wait_for
 
 
@@ -59,6 +59,28 @@ def test_the_same_notification_delivered_three_times_patches_once(stack: Stack) 
     assert len(stack.patches_of(personal["id"])) == 1
     assert len(stack.requests_to(personal["id"], "GET")) == 1  # the duplicates never reached the worker
     assert stack.sim.event(stack.user, personal["id"])["sensitivity"] == "private"  # travel counts as private
+
+
+def _daily(start: date) -> dict[str, Any]:
+    return {"recurrence": {"pattern": {"type": "daily", "interval": 1},
+                           "range": {"type": "numberOfOccurrences", "startDate": start.isoformat(),
+                                     "numberOfOccurrences": 5}},
+            "categories": []}
+
+
+def test_an_uncategorised_series_is_made_private_only_in_the_source_calendar(stack: Stack) -> None:
+    ours = stack.add_event(tomorrow(), "07:00", "08:00", "Gym", **_daily(tomorrow()))
+    family = stack.sim.add_calendar(stack.user, "Family")
+    theirs = stack.sim.add_event(stack.user, event(tomorrow(), "07:30", "08:00", "School run",
+                                                   **_daily(tomorrow())), family)
+    record = stack.subscribe()
+    stack.sim.clear_requests()
+
+    stack.sim.send_notifications(record.id, [("updated", ours["id"]), ("updated", theirs["id"])])
+    stack.host.drain_queues(timeout=15)
+
+    assert [p.body for p in stack.patches_of(ours["id"])] == [{"sensitivity": "private"}]
+    assert stack.patches_of(theirs["id"]) == []
 
 
 class BrokenQueue:

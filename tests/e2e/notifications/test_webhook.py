@@ -78,6 +78,16 @@ def test_malformed_or_misshapen_bodies_are_400_problems(stack: Stack, endpoint: 
     assert response.json()["errors"][0]["field"] == field
 
 
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_json_nested_too_deeply_to_parse_is_a_400_not_a_server_error(stack: Stack, endpoint: str) -> None:
+    response = requests.post(f"{stack.api}/{endpoint}", data=b'{"value": ' + b"[" * 100_000,
+                             headers={"Content-Type": "application/json"}, timeout=10)
+
+    assert response.status_code == 400
+    assert response.headers["Content-Type"].startswith("application/problem+json")
+    assert response.json()["errors"][0]["field"] == "body"
+
+
 def test_an_unknown_change_type_is_a_400_naming_it(stack: Stack) -> None:
     item = {"subscriptionId": "s", "clientState": "x", "changeType": "moved", "resource": "Users/u/Events/e"}
 

@@ -158,6 +158,33 @@ def test_an_unresolvable_overlap_becomes_a_conflict_keyed_like_the_archive(world
     assert [item.event_id for item in conflict.items] == ["first", "second"]
 
 
+def test_a_marker_that_makes_its_meeting_overlap_another_records_the_conflict(world: World) -> None:
+    world.calendars.add(ev("meeting", TOMORROW, "10:00", "11:00", "Client Meeting"))
+    world.calendars.add(ev("steering", TOMORROW, "11:15", "12:00", "Steering group"))
+    world.calendars.add(ev("marker", TOMORROW, "11:00", "11:30", "Extended"))
+
+    outcome = world.changed("marker")
+
+    [conflict] = world.conflicts.query(user=USER).items
+    assert outcome.conflicts == 1
+    assert [item.event_id for item in conflict.items] == ["meeting", "steering"]
+
+
+def test_an_appointment_the_rules_drop_from_an_unresolved_overlap_still_records_it(world: World) -> None:
+    maybe = world.calendars.add(ev("maybe", TOMORROW, "09:30", "10:15", showAs="tentative"))
+    first = world.calendars.add(ev("first", TOMORROW, "10:00", "11:00"))
+    second = world.calendars.add(ev("second", TOMORROW, "10:30", "11:30"))
+
+    outcome = world.changed("maybe")
+
+    appointments = [Appointment.from_graph(e).model_copy(update={"source_key": source_key(PRIMARY,
+                    Appointment.from_graph(e))}) for e in (maybe, first, second)]
+    [conflict] = world.conflicts.query(user=USER).items
+    assert outcome.conflicts == 1
+    assert conflict.id == Conflict.make_id(USER, TOMORROW, group_key(appointments))
+    assert [item.event_id for item in conflict.items] == ["first", "second"]
+
+
 def test_an_overlap_the_rules_resolve_is_no_conflict(world: World) -> None:
     world.calendars.add(ev("firm", TOMORROW, "10:00", "11:00"))
     world.calendars.add(ev("maybe", TOMORROW, "10:30", "11:30", showAs="tentative"))
@@ -238,6 +265,27 @@ def test_an_uncategorised_series_master_is_made_private_as_a_whole(world: World)
     outcome = world.changed("master")
 
     assert outcome.privacy_changed == ["master"]
+
+
+def test_a_series_master_outside_the_source_calendar_is_left_alone(world: World) -> None:
+    holidays = world.calendars.add_calendar("Holidays")
+    world.calendars.add(ev("school", TOMORROW, "08:00", "08:30", "School run", categories=[], type="seriesMaster"),
+                        holidays)
+
+    outcome = world.changed("school")
+
+    assert outcome.skipped == "not in the source calendar"
+    assert world.calendars.patches == []
+
+
+def test_a_series_master_is_found_through_its_occurrences_in_the_source_calendar(world: World) -> None:
+    # calendarView returns occurrences, never the master: they name it in seriesMasterId.
+    master = ev("gym", TOMORROW, "07:00", "08:00", "Gym", categories=[], type="seriesMaster")
+    world.calendars.add(master, world.calendars.add_calendar("Masters"))
+    world.calendars.add(ev("gym-2", date(2026, 11, 27), "07:00", "08:00", "Gym", categories=[], type="occurrence",
+                           seriesMasterId="gym"))
+
+    assert world.changed("gym").privacy_changed == ["gym"]
 
 
 def test_a_deletion_is_noted_on_the_archive_copy_which_is_kept(world: World) -> None:

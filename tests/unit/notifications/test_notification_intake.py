@@ -84,6 +84,35 @@ def test_items_without_an_etag_are_never_taken_for_duplicates(intake: Notificati
     assert result.accepted == 2
 
 
+class FlakySubscriptions:
+    """Answers for sub-1; any other subscription's lookup fails as a storage outage would."""
+
+    def __init__(self, repo: InMemorySubscriptionRepository) -> None:
+        self._repo = repo
+        self.down = True
+
+    def get(self, subscription_id: str) -> SubscriptionRecord | None:
+        if self.down and subscription_id != "sub-1":
+            raise ConnectionError("table service unavailable")
+        return self._repo.get(subscription_id)
+
+
+def test_a_delivery_that_fails_half_way_forgets_its_marks_so_the_redelivery_is_taken_in(
+    subscriptions: InMemorySubscriptionRepository,
+) -> None:
+    flaky = FlakySubscriptions(subscriptions)
+    intake = NotificationIntake(flaky, InMemoryDedupStore())  # type: ignore[arg-type]
+    delivery = changes(event_item(subscriptionId="sub-1", clientState=STATE),
+                       event_item(subscriptionId="sub-2", clientState=STATE))
+
+    with pytest.raises(ConnectionError):
+        intake.accept_changes(delivery)
+    flaky.down = False
+    redelivered = intake.accept_changes(delivery)
+
+    assert (redelivered.accepted, redelivered.duplicates, redelivered.rejected) == (1, 0, 1)
+
+
 def test_lifecycle_items_are_checked_the_same_way(intake: NotificationIntake) -> None:
     batch = LifecycleNotificationBatch.model_validate({"value": [
         {"subscriptionId": "sub-1", "clientState": STATE, "lifecycleEvent": "missed"},

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -9,17 +10,18 @@ from pydantic import ValidationError
 from shared.cli.subscriptions import default_lifecycle_url
 from shared.services.audit import AuditService
 from shared.services.notification_contracts import ChangeMessage, LifecycleMessage, parse_message
-from shared.services.notification_worker import MAX_ATTEMPTS, NotificationWorker
+from shared.services.notification_worker import MAX_ATTEMPTS, NotificationWorker, purge_seen_notifications
 from shared.services.subscriptions import events_resource, expiration_granted, new_client_state, webhook_urls
-from shared.storage.memory import InMemoryAuditLog
+from shared.storage.memory import InMemoryAuditLog, InMemoryDedupStore
 from shared.storage.models import ArchiveJob, SubscriptionRecord
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 
 
 class FakeRules:
-    def __init__(self, error: Exception | None = None) -> None:
+    def __init__(self, error: Exception | None = None, job_error: Exception | None = None) -> None:
         self.error = error
+        self.job_error = job_error
         self.seen: list[Any] = []
 
     def on_change(self, message: ChangeMessage) -> Any:
@@ -31,6 +33,8 @@ class FakeRules:
         return LiveOutcome(event_id=message.event_id)
 
     def job_for(self, user: str, job_id: str | None) -> ArchiveJob:
+        if self.job_error:
+            raise self.job_error
         return ArchiveJob(user=user, timezone="Pacific/Auckland")
 
     def now(self) -> datetime:
@@ -142,6 +146,17 @@ def test_subscription_removed_recreates_and_queues_a_resync_of_recent_days_in_th
     assert days[0] == "2026-11-23" and days[-1] == "2026-12-02" and len(days) == 10
 
 
+def test_subscription_removed_recreates_nothing_when_the_resync_cannot_be_planned() -> None:
+    # Recreating first would drop the old record: the retry would then find nothing to do and never resync.
+    manager = FakeManager(RECORD)
+    handler, _ = worker(FakeRules(job_error=ConnectionError("jobs table unavailable")), manager)
+
+    with pytest.raises(ConnectionError):
+        handler.handle(_lifecycle("subscriptionRemoved"), 1)
+
+    assert manager.calls == []
+
+
 def test_subscription_removed_for_a_disabled_job_is_only_forgotten() -> None:
     manager = FakeManager(RECORD, wanted=False)
     handler, _ = worker(manager=manager)
@@ -167,6 +182,17 @@ def test_lifecycle_events_of_subscriptions_no_longer_ours_do_nothing() -> None:
 
     assert handler.handle(_lifecycle("subscriptionRemoved"), 1).followups == []
     assert manager.calls == []
+
+
+def test_the_hourly_purge_drops_expired_dedup_markers_of_any_store() -> None:
+    now = [NOW]
+    dedup = InMemoryDedupStore(clock=lambda: now[0])
+    dedup.first_seen("old", timedelta(hours=24))
+    now[0] = NOW + timedelta(hours=25)
+    dedup.first_seen("new", timedelta(hours=24))
+
+    assert purge_seen_notifications(SimpleNamespace(dedup=dedup)) == 1  # type: ignore[arg-type]
+    assert not dedup.first_seen("new") and dedup.first_seen("old")
 
 
 def test_client_states_are_long_random_and_within_graphs_limit() -> None:
