@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from azure.core.exceptions import (
@@ -57,7 +57,7 @@ class _SecretClient(Protocol):
 
 @dataclass(frozen=True)
 class _Cached:
-    value: str
+    value: str = field(repr=False)  # a traceback or debug dump of the cache must not show the secret
     expires_at: float
 
 
@@ -160,22 +160,6 @@ class KeyVaultSecretReader:
                 credential = self._credential or _default_credential(self._managed_identity_client_id)
                 self._client = SecretClient(self.vault_url, credential, **self._client_kwargs)
             return self._client
-
-
-class InMemorySecretReader:
-    """A SecretReader over a mapping, for tests and local runs without a vault."""
-
-    def __init__(self, secrets: Mapping[str, str], vault_url: str = "memory://secrets") -> None:
-        self._secrets = dict(secrets)
-        self.vault_url = vault_url
-
-    def get(self, name: str) -> str:
-        try:
-            return self._secrets[name]
-        except KeyError:
-            raise SecretAccessError(
-                f"secret '{name}' not found in vault {self.vault_url}", vault_url=self.vault_url, secret_name=name
-            ) from None
 
 
 def secret_reader_from_settings(

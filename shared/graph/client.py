@@ -176,7 +176,8 @@ class GraphClient:
         with self._gate.hold(mailbox, permits, self.mailbox_limit):
             try:
                 response = self._session.request(method, url, headers=headers, json=json, timeout=self.timeout)
-            except (requests.ConnectionError, requests.Timeout) as exc:
+            except (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
+                # ChunkedEncodingError: the connection dropped while the answer's body was being read.
                 raise GraphConnectionError(
                     f"no answer ({type(exc).__name__})", method=method, url=shown, attempts=attempt
                 ) from None

@@ -90,3 +90,12 @@ def test_concurrent_cold_reads_of_one_secret_make_one_request(credential) -> Non
 
         assert values == ["shared"] * 8
         assert slow_vault.reads("graph-client-secret") == 1
+
+
+def test_the_cache_never_shows_a_value(vault: KeyVaultStub, make_reader: Callable[..., KeyVaultSecretReader]) -> None:
+    vault.set_secret("graph-client-secret", "cached-value-that-must-not-show")
+    reader = make_reader()
+    reader.get("graph-client-secret")
+
+    # What a debugger, a `repr` in a log line or a traceback with locals would print.
+    assert "cached-value-that-must-not-show" not in repr(vars(reader))

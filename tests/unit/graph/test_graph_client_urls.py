@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+import requests
 
 from shared.graph.auth import StaticTokenProvider
 from shared.graph.client import GraphClient
@@ -34,3 +35,28 @@ def test_the_real_services_satisfy_the_gateway_protocols() -> None:
     calendars: CalendarGateway = CalendarService(_client())
     subscriptions: SubscriptionGateway = SubscriptionService(_client())
     assert calendars and subscriptions
+
+
+class _FlakySession:
+    """Drops the connection in the middle of the first answer's body, then answers normally."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def request(self, method: str, url: str, **kwargs: object) -> requests.Response:
+        self.calls += 1
+        if self.calls == 1:
+            raise requests.exceptions.ChunkedEncodingError("Connection broken: IncompleteRead(10 bytes read)")
+        response = requests.Response()
+        response.status_code = 200
+        response._content = b'{"value": []}'
+        return response
+
+
+def test_a_connection_dropped_mid_answer_is_retried_like_any_connection_error() -> None:
+    session = _FlakySession()
+    client = GraphClient("https://graph.microsoft.com/v1.0", StaticTokenProvider("t"),
+                         session=session, sleep=lambda seconds: None)  # type: ignore[arg-type]
+
+    assert client.request("GET", "/users/a/calendars", mailbox="a") == {"value": []}
+    assert session.calls == 2
