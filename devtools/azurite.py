@@ -7,6 +7,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,19 +62,20 @@ class Azurite:
             "--queueHost", "127.0.0.1", "--queuePort", str(self.queue_port),
             "--tableHost", "127.0.0.1", "--tablePort", str(self.table_port),
         ]
-        self.process = subprocess.Popen(
-            args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
-        )
-        deadline = time.monotonic() + timeout
-        for port in (self.blob_port, self.queue_port, self.table_port):
-            while not _listening(port):
-                if self.process.poll() is not None:
-                    err = self.process.stderr.read().decode() if self.process.stderr else ""
-                    raise RuntimeError(f"Azurite exited with {self.process.returncode}: {err.strip()}")
-                if time.monotonic() > deadline:
-                    self.stop()
-                    raise RuntimeError(f"Azurite did not listen on port {port} within {timeout:.0f}s")
-                time.sleep(0.05)
+        # A file, not a pipe: nobody reads a pipe while Azurite runs, and a full one would block it.
+        with tempfile.TemporaryFile() as errors:
+            self.process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=errors, start_new_session=True)
+            deadline = time.monotonic() + timeout
+            for port in (self.blob_port, self.queue_port, self.table_port):
+                while not _listening(port):
+                    if self.process.poll() is not None:
+                        errors.seek(0)
+                        err = errors.read().decode(errors="replace")
+                        raise RuntimeError(f"Azurite exited with {self.process.returncode}: {err.strip()}")
+                    if time.monotonic() > deadline:
+                        self.stop()
+                        raise RuntimeError(f"Azurite did not listen on port {port} within {timeout:.0f}s")
+                    time.sleep(0.05)
         return self
 
     def stop(self) -> None:

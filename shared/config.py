@@ -97,8 +97,9 @@ def load_settings() -> Settings:
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
-            name = ".".join(str(p) for p in err["loc"]) or "settings"
-            problems.append(f"{name}: {err['msg']}")
+            message = err["msg"].removeprefix("Value error, ")
+            name = ".".join(str(p) for p in err["loc"])
+            problems.append(f"{name}: {message}" if name else message)  # a whole-model check names its settings
         raise SettingsError("invalid settings: " + "; ".join(problems)) from None
 
 

@@ -11,7 +11,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def main() -> None:
+TARGET_SECONDS = 1.0
+
+
+def main() -> int:
     times = []
     for _ in range(5):
         started = time.perf_counter()
@@ -22,11 +25,13 @@ def main() -> None:
         started = time.perf_counter()
         subprocess.run([sys.executable, "-c", "pass"], cwd=ROOT, check=True)
         baseline.append(time.perf_counter() - started)
+    median = statistics.median(times)
     print(
-        f"python -c 'import function_app': median {statistics.median(times):.3f} s "
-        f"(interpreter alone {statistics.median(baseline):.3f} s; target < 1 s)"
+        f"python -c 'import function_app': median {median:.3f} s "
+        f"(interpreter alone {statistics.median(baseline):.3f} s; target < {TARGET_SECONDS:.0f} s)"
     )
+    return 0 if median < TARGET_SECONDS else 1
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

@@ -98,3 +98,23 @@ def test_batches_and_single_requests_share_the_mailbox_cap(graph_sim: Any, clien
     assert all(r.status == 200 and r.attempts == 1 for r in responses)
     assert graph_sim.max_in_flight(upn) == 4
     assert all(r.status == 200 for r in graph_sim.requests), "no MailboxConcurrency 429s"
+
+
+def test_eight_threads_writing_to_one_mailbox_never_exceed_four_in_flight(
+    graph_sim: Any, client_for: Any, new_event: Any
+) -> None:
+    upn = "writers@contoso.com"
+    graph_sim.add_user(upn)
+    archive = graph_sim.add_calendar(upn, "Archive")
+    graph_sim.faults.latency_ms = 10
+    calendars = CalendarService(client_for(graph_sim))
+    sizes = [1, 3, 7, 25, 1, 3, 7, 25]
+
+    with ThreadPoolExecutor(8) as pool:
+        written = list(pool.map(lambda n: calendars.write_events(upn, archive, _writes(new_event, n[1], f"w{n[0]}")),
+                                enumerate(sizes)))
+
+    assert all(r.ok for results in written for r in results)
+    assert graph_sim.max_in_flight(upn) == 4
+    assert all(r.status in (200, 201) for r in graph_sim.requests), "no MailboxConcurrency 429s"
+    assert len(graph_sim.events(upn, archive)) == sum(sizes)

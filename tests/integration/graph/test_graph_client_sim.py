@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
@@ -12,6 +13,7 @@ import pytest
 from shared.graph import (
     EventWriteRequest,
     GraphClient,
+    GraphConnectionError,
     GraphNotFoundError,
     GraphPermissionError,
     GraphThrottledError,
@@ -182,3 +184,28 @@ def test_an_absolute_next_link_is_followed_as_is(graph_sim: Any, client_for: Any
     names = [c["name"] for c in client.iter_pages(f"/users/{upn}/calendars", mailbox=upn, params={"$top": 2})]
     assert sorted(names) == ["Calendar", "Extra 0", "Extra 1", "Extra 2"]
     assert len([r for r in graph_sim.requests if r.path.endswith("/calendars")]) == 3
+
+
+def test_a_slow_answer_times_out_and_is_retried_then_named(graph_sim: Any, client_for: Any) -> None:
+    upn = "slow@contoso.com"
+    graph_sim.add_user(upn)
+    graph_sim.faults.latency_ms = 1000
+
+    with pytest.raises(GraphConnectionError) as info:
+        client_for(graph_sim, timeout=0.1, max_attempts=2).request("GET", f"/users/{upn}/calendars", mailbox=upn)
+
+    assert "GET" in str(info.value) and f"/users/{upn}/calendars" in str(info.value)
+    assert "Timeout" in str(info.value)
+    assert info.value.attempts == 2
+
+
+def test_a_refused_connection_is_retried_then_named(client_for: Any) -> None:
+    with socket.socket() as closed:  # a port nobody listens on once the socket is closed
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    nowhere = type("Nowhere", (), {"base_url": f"http://127.0.0.1:{port}/v1.0"})()
+
+    with pytest.raises(GraphConnectionError) as info:
+        client_for(nowhere, max_attempts=3).request("GET", "/users/a@contoso.com/calendars", mailbox="a@contoso.com")
+
+    assert "ConnectionError" in str(info.value) and info.value.attempts == 3
