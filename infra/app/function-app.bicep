@@ -54,6 +54,8 @@ var settings = {
   // Empty in managed_identity mode: the identity calls Graph itself. Set with managed_identity, it names an app
   // registration that trusts the identity through a federated credential (no secret either).
   GRAPH_CLIENT_ID: graphClientId
+  // No secret here, not even as a Key Vault reference: the app reads these vault secrets itself and re-reads them
+  // every few minutes, so a rotated secret or certificate is used without a restart.
   GRAPH_CLIENT_SECRET_NAME: graphClientSecretName
   GRAPH_CERTIFICATE_NAME: graphCertificateName
   NOTIFICATION_BASE_URL: 'https://${name}.azurewebsites.net'
@@ -63,10 +65,6 @@ var settings = {
   // Named in the queue trigger's binding (%NOTIFICATION_QUEUE%): the host will not start the function without it.
   NOTIFICATION_QUEUE: 'graph-notifications'
 }
-
-// Secrets only as Key Vault references, resolved by the platform with the app identity; no value in the template.
-var clientSecretReference = '@Microsoft.KeyVault(SecretUri=${keyVaultUri}/secrets/${graphClientSecretName}/)'
-var secretSettings = graphAuthMode == 'client_secret' ? { GRAPH_CLIENT_SECRET: clientSecretReference } : {}
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   //checkov:skip=CKV_AZURE_225:Flex Consumption zone redundancy exists only in some regions; a daily batch for one tenant tolerates a zone outage (the next timer run catches up).
@@ -131,7 +129,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
       remoteDebuggingEnabled: false
       // Flex takes the runtime from functionAppConfig and rejects FUNCTIONS_WORKER_RUNTIME / _EXTENSION_VERSION.
       appSettings: [
-        for setting in items(union(settings, secretSettings)): {
+        for setting in items(settings): {
           name: setting.key
           value: setting.value
         }
