@@ -55,11 +55,7 @@ class Settings(BaseSettings):
     )
     notification_queue: str = Field(default="graph-notifications", alias="NOTIFICATION_QUEUE")
 
-    openai_api_key: str | None = Field(default=None, alias="OPENAI_API_KEY")
-    openai_base_url: str | None = Field(default=None, alias="OPENAI_BASE_URL")
-    openai_model: str = Field(default="gpt-4o-mini", alias="OPENAI_MODEL")
-
-    @field_validator("graph_base_url", "notification_base_url", "key_vault_url", "openai_base_url")
+    @field_validator("graph_base_url", "notification_base_url", "key_vault_url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
         if value is None:

@@ -1,4 +1,4 @@
-// The app's secrets (Graph client secret or certificate, OpenAI key). Access is by Azure RBAC only, no access
+// The app's secrets (the Graph client secret or certificate). Access is by Azure RBAC only, no access
 // policies: the app identity may read secret values (Key Vault Secrets User) and nothing else; the deploying
 // person, when given, may set secrets (Key Vault Secrets Officer) but not read keys or certificates' private parts.
 param name string

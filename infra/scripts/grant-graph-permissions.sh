@@ -7,7 +7,7 @@
 #
 # Without an argument the principal is read from the azd environment (APP_IDENTITY_PRINCIPAL_ID).
 # To limit the app to some mailboxes, do NOT run this: use Exchange Online RBAC for Applications instead
-# (docs/DEPLOY.md, "Graph permissions and authentication").
+# (README.md, "Graph permissions and authentication" > "Limiting the app to some mailboxes").
 set -euo pipefail
 
 GRAPH_APP_ID="00000003-0000-0000-c000-000000000000"

