@@ -3,11 +3,15 @@
 A $batch already runs 4 items in parallel, which is Outlook's per-mailbox concurrency limit; a second concurrent
 batch would only earn 429s. Within a process a lock hands the mailbox over at once; across processes a Table row
 with an expiry and etag-guarded takeover does the same, polled.
+
+A batch may wait far longer than any fixed lease (6 attempts, each after a Retry-After of up to minutes), so the
+holder renews the row while it holds it; the expiry only matters when a worker dies, and then it is short.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import random
 import threading
 import time
@@ -15,14 +19,18 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from azure.core import MatchConditions
-from azure.core.exceptions import ResourceExistsError, ResourceModifiedError, ResourceNotFoundError
+from azure.core.exceptions import AzureError, ResourceExistsError, ResourceModifiedError, ResourceNotFoundError
 from azure.data.tables import TableClient, UpdateMode
 
 from shared.storage.keys import safe_key
 
 PARTITION = "mailbox"
+DEFAULT_DURATION = timedelta(minutes=1)
+
+log = logging.getLogger(__name__)
 
 
 class LeaseTimeoutError(TimeoutError):
@@ -34,12 +42,15 @@ class MailboxLease:
         self,
         table: Callable[[], TableClient],
         *,
-        duration: timedelta = timedelta(minutes=5),
+        duration: timedelta = DEFAULT_DURATION,
+        renew_every: timedelta | None = None,
         poll_seconds: float = 0.05,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self._table = table
         self._duration = duration
+        # A third of the duration: two renewals can be late before another worker may take over.
+        self._renew_every = (renew_every or duration / 3).total_seconds()
         self._poll = poll_seconds
         self._clock = clock
         self._locks: dict[str, threading.Lock] = {}
@@ -56,20 +67,25 @@ class MailboxLease:
         if not local.acquire(timeout=timeout):
             raise LeaseTimeoutError(f"mailbox {mailbox} stayed busy for {timeout:.0f}s")
         try:
-            etag = self._acquire(mailbox, time.monotonic() + timeout)
+            owner = uuid.uuid4().hex
+            etag = self._acquire(mailbox, owner, time.monotonic() + timeout)
+            renewer = _Renewer(lambda current: self._renew(mailbox, owner, current), etag, self._renew_every, mailbox)
+            renewer.start()
             try:
                 yield
             finally:
-                self._release(mailbox, etag)
+                self._release(mailbox, renewer.stop())
         finally:
             local.release()
 
-    def _acquire(self, mailbox: str, deadline: float) -> str:
+    def _row(self, mailbox: str, owner: str) -> dict[str, Any]:
+        expires = (self._clock() + self._duration).isoformat()
+        return {"PartitionKey": PARTITION, "RowKey": safe_key(mailbox), "owner": owner, "expires": expires}
+
+    def _acquire(self, mailbox: str, owner: str, deadline: float) -> str:
         key = safe_key(mailbox)
-        owner = uuid.uuid4().hex
         while True:
-            expires = (self._clock() + self._duration).isoformat()
-            entity = {"PartitionKey": PARTITION, "RowKey": key, "owner": owner, "expires": expires}
+            entity = self._row(mailbox, owner)
             try:
                 return str(self._table().create_entity(entity)["etag"])
             except ResourceExistsError:
@@ -90,9 +106,52 @@ class MailboxLease:
                 raise LeaseTimeoutError(f"mailbox {mailbox} is leased by another worker")
             time.sleep(self._poll * (1 + random.random()))
 
-    def _release(self, mailbox: str, etag: str) -> None:
+    def _renew(self, mailbox: str, owner: str, etag: str) -> str:
+        """Push the expiry forward; ResourceModifiedError/ResourceNotFoundError when the row is no longer ours."""
+        meta = self._table().update_entity(
+            self._row(mailbox, owner), mode=UpdateMode.REPLACE, etag=etag, match_condition=MatchConditions.IfNotModified
+        )
+        return str(meta["etag"])
+
+    def _release(self, mailbox: str, etag: str | None) -> None:
+        if etag is None:
+            return  # lost to a takeover: the row belongs to the new holder
         # Not found or modified: it expired and was taken over; the new holder owns the row now.
         with contextlib.suppress(ResourceNotFoundError, ResourceModifiedError):
             self._table().delete_entity(
                 PARTITION, safe_key(mailbox), etag=etag, match_condition=MatchConditions.IfNotModified
             )
+
+
+class _Renewer:
+    """Keeps one held lease alive from a daemon thread until `stop`, which returns the row's latest etag."""
+
+    def __init__(self, renew: Callable[[str], str], etag: str, every_seconds: float, mailbox: str) -> None:
+        self._renew = renew
+        self._etag: str | None = etag
+        self._every = every_seconds
+        self._mailbox = mailbox
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"lease-renewer-{mailbox}", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> str | None:
+        self._stopped.set()
+        self._thread.join()
+        return self._etag
+
+    def _run(self) -> None:
+        while not self._stopped.wait(self._every):
+            assert self._etag is not None
+            try:
+                self._etag = self._renew(self._etag)
+            except (ResourceModifiedError, ResourceNotFoundError):
+                # Only possible when renewals were late by a whole lease: another worker holds the mailbox now.
+                log.warning("lease of mailbox %s was lost to another worker while a batch ran", self._mailbox)
+                self._etag = None
+                return
+            except AzureError as exc:
+                # Storage hiccup: the lease is still ours until it expires; the next round tries again.
+                log.warning("renewing the lease of mailbox %s failed: %s", self._mailbox, type(exc).__name__)

@@ -10,8 +10,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from shared.storage.lease import LeaseTimeoutError, MailboxLease
+from shared.storage.keys import safe_key
+from shared.storage.lease import PARTITION, LeaseTimeoutError, MailboxLease
 from shared.storage.tables import TableStore
+from tests.e2e.runtime.polling import wait_for
 
 
 @pytest.fixture
@@ -60,4 +62,27 @@ def test_a_lease_left_by_a_dead_worker_expires(table_store: TableStore):
         pass
     now[0] += timedelta(minutes=6)
     with alive.hold("c@contoso.example", timeout=5):
+        pass
+
+
+def test_the_holder_renews_its_lease_so_a_batch_longer_than_the_lease_keeps_the_mailbox(table_store: TableStore):
+    name = f"Leases{uuid.uuid4().hex[:12]}"
+    now = [datetime(2026, 11, 24, 9, 0, tzinfo=UTC)]
+    minute = timedelta(minutes=1)
+    first = MailboxLease(lambda: table_store.table(name), duration=minute, renew_every=timedelta(milliseconds=20),
+                         clock=lambda: now[0])
+    second = MailboxLease(lambda: table_store.table(name), duration=minute, poll_seconds=0.005, clock=lambda: now[0])
+
+    def expires() -> datetime:
+        row = table_store.table(name).get_entity(PARTITION, safe_key("d@contoso.example"))
+        return datetime.fromisoformat(row["expires"])
+
+    with first.hold("d@contoso.example"):
+        for _ in range(5):  # a batch waiting five times as long as the lease lasts
+            now[0] += timedelta(seconds=50)
+            wait_for(lambda: expires() > now[0] + timedelta(seconds=30), timeout=10, interval=0.01)
+            with pytest.raises(LeaseTimeoutError), second.hold("d@contoso.example", timeout=0.05):
+                pass
+    # Released with the etag of the last renewal: the next worker gets the mailbox at once.
+    with second.hold("d@contoso.example", timeout=1):
         pass
