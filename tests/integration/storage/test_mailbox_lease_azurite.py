@@ -53,7 +53,9 @@ def test_workers_never_hold_one_mailbox_together_but_mailboxes_proceed_in_parall
 def test_a_lease_left_by_a_dead_worker_expires(table_store: TableStore):
     name = f"Leases{uuid.uuid4().hex[:12]}"
     now = [datetime(2026, 11, 24, 9, 0, tzinfo=UTC)]
-    dead = MailboxLease(lambda: table_store.table(name), duration=timedelta(minutes=5), clock=lambda: now[0])
+    # Its renewer never runs again either: the process is gone.
+    dead = MailboxLease(lambda: table_store.table(name), duration=timedelta(minutes=5),
+                        renew_every=timedelta(hours=1), clock=lambda: now[0])
     alive = MailboxLease(lambda: table_store.table(name), poll_seconds=0.005, clock=lambda: now[0])
     holder = dead.hold("c@contoso.example")
     holder.__enter__()  # never released: the worker died
