@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Awaitable, Callable
+import re
+from collections.abc import Awaitable, Callable, Iterable
+from itertools import accumulate
 from typing import Any
 
 import azure.functions as func
@@ -16,12 +18,25 @@ PROBLEM_JSON = "application/problem+json"
 MAX_BODY_BYTES = 1024 * 1024
 MAX_BODY_DEPTH = 64  # far beyond any body we read; deep nesting would exhaust the recursion limit later on
 
+# Strings are skipped when measuring nesting: brackets inside them are text. Possessive quantifiers keep it linear.
+_JSON_STRING = re.compile(rb'"[^"\\]*+(?:\\.[^"\\]*+)*+"', re.DOTALL)
+_NOT_A_BRACKET = bytes(byte for byte in range(256) if byte not in b"[]{}")
+_DEPTH_STEP = [0] * 256
+_DEPTH_STEP[ord("[")] = _DEPTH_STEP[ord("{")] = 1
+_DEPTH_STEP[ord("]")] = _DEPTH_STEP[ord("}")] = -1
 
-def problem(status: int, title: str, detail: str, errors: list[dict[str, str]] | None = None) -> func.HttpResponse:
-    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status, "detail": detail}
-    if errors is not None:
-        body["errors"] = errors
+
+def problem(status: int, title: str, detail: str, errors: Iterable[dict[str, str]] = ()) -> func.HttpResponse:
+    """Every problem carries `errors` (empty unless fields are at fault), so clients can always read it."""
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail, "errors": list(errors)}
     return func.HttpResponse(json.dumps(body), status_code=status, mimetype=PROBLEM_JSON)
+
+
+def method_not_allowed(method: str, allowed: Iterable[str]) -> func.HttpResponse:
+    listed = ", ".join(sorted(allowed))
+    answer = problem(405, "Method Not Allowed", f"{method} is not allowed here; use {listed}")
+    answer.headers["Allow"] = listed
+    return answer
 
 
 def bad_request(field: str, message: str) -> func.HttpResponse:
@@ -44,16 +59,16 @@ def json_body(req: func.HttpRequest) -> dict[str, Any] | func.HttpResponse:
         return problem(413, "Payload Too Large", f"the body is larger than {MAX_BODY_BYTES} bytes")
     if not raw.strip():
         return bad_request("body", "a JSON object is required")
+    # Measured on the text, before parsing: the parser recurses once per level, and how deep it may go depends on
+    # the interpreter's recursion limit (process-wide, changed by test tools) and on the stack already in use.
+    if nesting_depth(raw) > MAX_BODY_DEPTH:
+        return bad_request("body", f"nested deeper than {MAX_BODY_DEPTH} levels")
     try:
         value = json.loads(raw)
-    except RecursionError:
-        return bad_request("body", f"nested deeper than {MAX_BODY_DEPTH} levels")
     except (ValueError, UnicodeDecodeError) as exc:
         return bad_request("body", f"malformed JSON ({exc})")
     if not isinstance(value, dict):
         return bad_request("body", "must be a JSON object")
-    if _deeper_than(value, MAX_BODY_DEPTH):
-        return bad_request("body", f"nested deeper than {MAX_BODY_DEPTH} levels")
     try:
         # JSON may escape half a surrogate pair (`"\ud800"`); such a string cannot be stored or answered.
         json.dumps(value, ensure_ascii=False).encode("utf-8")
@@ -62,16 +77,10 @@ def json_body(req: func.HttpRequest) -> dict[str, Any] | func.HttpResponse:
     return value
 
 
-def _deeper_than(value: Any, limit: int) -> bool:
-    level: list[Any] = [value]
-    for _ in range(limit):
-        level = [
-            child for node in level if isinstance(node, dict | list)
-            for child in (node.values() if isinstance(node, dict) else node)
-        ]
-        if not level:
-            return False
-    return True
+def nesting_depth(raw: bytes) -> int:
+    """How deeply arrays and objects nest in a JSON text, without parsing it (linear, no recursion)."""
+    brackets = _JSON_STRING.sub(b"", raw).translate(None, _NOT_A_BRACKET)
+    return max(accumulate(map(_DEPTH_STEP.__getitem__, brackets)), default=0)
 
 
 def json_response(value: Any, status: int = 200) -> func.HttpResponse:

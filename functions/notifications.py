@@ -9,7 +9,7 @@ import azure.durable_functions as df
 import azure.functions as func
 from pydantic import ValidationError
 
-from functions.http_problem import from_validation_error, json_body, problem
+from functions.http_problem import bad_request, from_validation_error, json_body, problem
 
 if TYPE_CHECKING:
     from shared.services.notification_contracts import ChangeNotificationBatch, LifecycleNotificationBatch
@@ -68,7 +68,7 @@ def _receive(req: func.HttpRequest, *, lifecycle: bool) -> func.HttpResponse:
         try:
             answer = validation_answer(token)
         except InvalidValidationToken as exc:
-            return problem(400, "Bad Request", str(exc))
+            return bad_request("validationToken", str(exc))
         return func.HttpResponse(answer, status_code=200, mimetype="text/plain", charset="utf-8",
                                  headers={"X-Content-Type-Options": "nosniff"})
     body = json_body(req)

@@ -44,9 +44,9 @@ class OutgoingResponse:
 
 
 def problem(status: int, detail: str, **extra: Any) -> OutgoingResponse:
-    """An RFC 9457 problem document; never carries a traceback."""
+    """An RFC 9457 problem document, shaped like the app's own (`errors` included); never carries a traceback."""
     title = HTTPStatus(status).phrase
-    payload = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
+    payload = {"type": "about:blank", "title": title, "status": status, "detail": detail, "errors": [], **extra}
     return OutgoingResponse(status, json.dumps(payload).encode(), [("Content-Type", "application/problem+json")])
 
 

@@ -20,13 +20,13 @@ class FieldError(BaseModel):
 
 
 class Problem(BaseModel):
-    """RFC 9457 problem details, as every error of the API is answered."""
+    """RFC 9457 problem details, as every error of the API is answered; every member is always sent."""
 
-    type: str = "about:blank"
+    type: str = Field(description="`about:blank`: the status and title say what went wrong.")
     title: str
-    status: int
+    status: int = Field(description="The HTTP status of the response.")
     detail: str
-    errors: list[FieldError] | None = None
+    errors: list[FieldError] = Field(description="Each field at fault (400); empty for other statuses.")
 
 
 class ConflictView(BaseModel):

@@ -77,12 +77,27 @@ def call(api: str) -> Call:
     return send
 
 
+PROBLEM_KEYS = {"type", "title", "status", "detail", "errors"}
+
+
 def assert_problem(response: requests.Response, status: int, field: str | None = None) -> dict[str, Any]:
+    """The documented problem shape, whole: every member, the HTTP status repeated, `errors` as field/message pairs."""
     assert response.status_code == status, response.text
-    assert response.headers["Content-Type"].startswith("application/problem+json")
+    assert response.headers["Content-Type"].split(";")[0].strip() == "application/problem+json"
     body: dict[str, Any] = response.json()
+    assert set(body) == PROBLEM_KEYS, body
     assert body["status"] == status
-    assert body["title"] and body["detail"]
+    assert isinstance(body["type"], str) and body["type"]
+    assert isinstance(body["title"], str) and body["title"]
+    assert isinstance(body["detail"], str) and body["detail"]
+    errors = body["errors"]
+    assert isinstance(errors, list), body
+    for error in errors:
+        assert isinstance(error, dict) and set(error) == {"field", "message"}, body
+        assert isinstance(error["field"], str) and error["field"], body
+        assert isinstance(error["message"], str) and error["message"], body
+    if status == 400:
+        assert errors, "a 400 names the fields at fault"
     if field is not None:
-        assert field in [error["field"] for error in body["errors"]], body
+        assert field in [error["field"] for error in errors], body
     return body

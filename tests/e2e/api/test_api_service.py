@@ -59,3 +59,11 @@ def test_a_wrong_method_is_405_and_an_unknown_route_404(call: Call) -> None:
     assert "GET" in wrong.headers["Allow"]
     assert_problem(call("PATCH", "jobs/some-job"), 405)
     assert_problem(call("GET", "no-such-thing"), 404)
+
+
+def test_a_validation_token_graph_never_sends_is_a_400_naming_it(call: Call) -> None:
+    for endpoint in ("graph/notifications", "graph/lifecycle"):
+        refused = call("POST", endpoint, params={"validationToken": "line\nbreak"})
+
+        body = assert_problem(refused, 400, "validationToken")
+        assert "control characters" in body["errors"][0]["message"]

@@ -1,12 +1,16 @@
 from __future__ import annotations
 
 import json
+import json.decoder
+import json.scanner
+import sys
+from collections.abc import Iterator
 
 import azure.functions as func
 import pytest
 from pydantic import ValidationError
 
-from functions.http_problem import MAX_BODY_DEPTH, from_validation_error, json_body
+from functions.http_problem import MAX_BODY_BYTES, MAX_BODY_DEPTH, from_validation_error, json_body, nesting_depth
 from shared.services.api_models import JobSettings
 
 
@@ -21,13 +25,75 @@ def _problem(answer: object) -> dict[str, object]:
     return body
 
 
+def _padded_object(size: int) -> bytes:
+    """A JSON object of exactly `size` bytes."""
+    frame = b'{"note": ""}'
+    return frame[:-2] + b"x" * (size - len(frame)) + frame[-2:]
+
+
+def test_a_body_one_byte_over_the_limit_is_413() -> None:
+    answer = json_body(_request(_padded_object(MAX_BODY_BYTES + 1)))
+
+    assert isinstance(answer, func.HttpResponse)
+    assert answer.status_code == 413 and answer.mimetype == "application/problem+json"
+    assert json.loads(answer.get_body()) == {
+        "type": "about:blank", "title": "Payload Too Large", "status": 413,
+        "detail": f"the body is larger than {MAX_BODY_BYTES} bytes", "errors": [],
+    }
+
+
+def test_a_body_of_exactly_the_limit_is_read() -> None:
+    body = _padded_object(MAX_BODY_BYTES)
+
+    read = json_body(_request(body))
+
+    assert len(body) == MAX_BODY_BYTES
+    assert isinstance(read, dict) and len(read["note"]) == MAX_BODY_BYTES - len(b'{"note": ""}')
+
+
+@pytest.fixture(params=["C scanner", "Python scanner"])
+def json_scanner(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """json.loads with either of the parsers CPython may use: they recurse differently per level."""
+    if request.param == "Python scanner":
+        decoder = json.decoder.JSONDecoder()
+        monkeypatch.setattr(decoder, "scan_once", json.scanner.py_make_scanner(decoder))
+        monkeypatch.setattr(json, "_default_decoder", decoder)
+    yield
+
+
+@pytest.fixture(params=[None, 10_000])
+def recursion_limit(request: pytest.FixtureRequest) -> Iterator[None]:
+    """The interpreter's recursion limit is process-wide; test tools (Hypothesis) raise it while they run."""
+    original = sys.getrecursionlimit()
+    if request.param is not None:
+        sys.setrecursionlimit(request.param)
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(original)
+
+
 @pytest.mark.parametrize("depth", [MAX_BODY_DEPTH, 5_000, 200_000])
-def test_deeply_nested_bodies_are_a_400_not_a_recursion_error(depth: int) -> None:
+def test_deeply_nested_bodies_are_a_400_whatever_the_parser_and_recursion_limit(
+    depth: int, json_scanner: None, recursion_limit: None
+) -> None:
     nested = b'{"categories": ' + b"[" * depth + b"]" * depth + b"}"
 
     body = _problem(json_body(_request(nested)))
 
     assert body["errors"] == [{"field": "body", "message": f"nested deeper than {MAX_BODY_DEPTH} levels"}]
+
+
+@pytest.mark.parametrize(("text", "depth"), [
+    (b"{}", 1),
+    (b'{"a": [1, {"b": []}], "c": {}}', 4),
+    (b'{"a": "[[[[{{{{"}', 1),
+    (rb'{"a": "quote \" then [[[", "b": ["x\\"]}', 2),
+    (b"[" * 70 + b"]" * 70, 70),
+    (b"not json", 0),
+])
+def test_nesting_is_measured_on_the_text_and_ignores_brackets_inside_strings(text: bytes, depth: int) -> None:
+    assert nesting_depth(text) == depth
 
 
 def test_a_body_nested_within_the_limit_is_read() -> None:

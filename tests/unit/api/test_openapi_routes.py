@@ -105,3 +105,12 @@ def test_request_and_response_schemas_come_from_the_handlers_models(document: di
     assert listing["from"]["format"] == "date" and listing["from"]["required"] is False
     assert listing["status"]["enum"] == ["open", "resolved"]
     assert listing["page_size"]["maximum"] == 1000
+
+
+def test_every_member_of_a_problem_is_required(document: dict[str, Any]) -> None:
+    problem = document["definitions"]["Problem"]
+
+    assert set(problem["required"]) == {"type", "title", "status", "detail", "errors"}
+    assert problem["properties"]["errors"]["type"] == "array" and "x-nullable" not in problem["properties"]["errors"]
+    assert problem["properties"]["errors"]["items"] == {"$ref": "#/definitions/FieldError"}
+    assert set(document["definitions"]["FieldError"]["required"]) == {"field", "message"}
