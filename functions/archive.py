@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import logging
-from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import azure.durable_functions as df
 import azure.functions as func
@@ -13,50 +13,29 @@ from pydantic import ValidationError
 from functions.http_problem import bad_request, from_validation_error, json_body, json_response, problem
 from shared.orchestrators import archive as orchestration
 
+if TYPE_CHECKING:
+    from shared.services.api_models import ArchiveStatusView
+
 bp = df.Blueprint()
 log = logging.getLogger(__name__)
-
-ACTIVE = {df.OrchestrationRuntimeStatus.Running, df.OrchestrationRuntimeStatus.Pending}
-DONE_OR_ACTIVE = ACTIVE | {df.OrchestrationRuntimeStatus.Completed, df.OrchestrationRuntimeStatus.ContinuedAsNew}
-
 
 @bp.timer_trigger(arg_name="timer", schedule="%ARCHIVE_SCHEDULE%", run_on_startup=False)
 @bp.durable_client_input(client_name="client")
 async def archive_timer(timer: func.TimerRequest, client: df.DurableOrchestrationClient) -> None:
-    from shared.archive.requests import build_request, due_for_run, instance_id_for, local_yesterday
+    from shared.archive.schedule import start_due_archives
     from shared.bootstrap import container
 
-    now = datetime.now(UTC)
-    started, skipped = 0, 0
-    for job in container().jobs.list(enabled_only=True):
-        if not due_for_run(now, job.timezone, job.run_hour):
-            continue
-        day = local_yesterday(now, job.timezone)
-        instance_id = instance_id_for(job.id, day, day)
-        existing = await client.get_status(instance_id)
-        if existing and existing.runtime_status in DONE_OR_ACTIVE:
-            skipped += 1
-            continue
-        request = build_request(
-            user=job.user,
-            date_expression=day.isoformat(),
-            now=now,
-            source=job.source_calendar,
-            archive=job.archive_calendar,
-            timezone=job.timezone,
-            strict=job.strict,
-            job_id=job.id,
-        )
-        await client.start_new(orchestration.ARCHIVE_ORCHESTRATOR, instance_id, request.model_dump(mode="json"))
-        started += 1
-        log.info("started archive %s", instance_id)
-    log.info("archive timer: %d started, %d already archived or running", started, skipped)
+    deps = container()
+    tick = await start_due_archives(client, deps.jobs.list(enabled_only=True), deps.clock())
+    log.info(tick.summary())
 
 
 @bp.route(route="archive", methods=["POST"])
 @bp.durable_client_input(client_name="client")
 async def archive_start(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> func.HttpResponse:
-    from shared.archive.requests import ArchiveInputError, build_request, instance_id_for
+    from shared.archive.requests import ArchiveInputError, archive_owner, build_request, instance_id_for
+    from shared.archive.starts import start_archive
+    from shared.bootstrap import container
     from shared.services.api_models import ArchiveStartBody
 
     raw = json_body(req)
@@ -66,11 +45,12 @@ async def archive_start(req: func.HttpRequest, client: df.DurableOrchestrationCl
         body = ArchiveStartBody.model_validate(raw)
     except ValidationError as exc:
         return from_validation_error(exc)
+    deps = container()
     try:
         request = build_request(
             user=body.user,
             date_expression=body.date or "yesterday",
-            now=datetime.now(UTC),
+            now=deps.clock(),
             source=body.source,
             archive=body.archive,
             timezone=body.timezone or "UTC",
@@ -78,12 +58,26 @@ async def archive_start(req: func.HttpRequest, client: df.DurableOrchestrationCl
         )
     except ArchiveInputError as exc:
         return bad_request(exc.field, exc.message)
-    instance_id = instance_id_for(request.user, request.start, request.end)
-    existing = await client.get_status(instance_id)
-    if existing and existing.runtime_status in ACTIVE:
+    # Named like the timer's run of the same job and day, so the two refuse each other instead of both writing.
+    owner, job_id = archive_owner(deps.jobs, request.user)
+    request = request.model_copy(update={"job_id": job_id})
+    instance_id = instance_id_for(owner, request.start, request.end)
+    if not await start_archive(client, instance_id, request):
         return problem(409, "Conflict", f"archive {instance_id} is already running")
-    await client.start_new(orchestration.ARCHIVE_ORCHESTRATOR, instance_id, request.model_dump(mode="json"))
-    return client.create_check_status_response(req, instance_id)
+    return _started_response(client.create_check_status_response(req, instance_id))
+
+
+def _started_response(check_status: func.HttpResponse) -> func.HttpResponse:
+    """The Durable check-status answer with exactly the body the API document gives (ArchiveStarted)."""
+    from shared.services.api_models import ArchiveStarted
+
+    links = ArchiveStarted.model_validate(json.loads(check_status.get_body()))
+    return func.HttpResponse(
+        links.model_dump_json(exclude_none=True),
+        status_code=202,
+        mimetype="application/json",
+        headers={name: value for name, value in check_status.headers.items() if name.lower() != "content-type"},
+    )
 
 
 @bp.route(route="archive/{instance_id}", methods=["GET"])
@@ -93,20 +87,22 @@ async def archive_status(req: func.HttpRequest, client: df.DurableOrchestrationC
     status = await client.get_status(instance_id)
     if not status or status.runtime_status is None:
         return problem(404, "Not Found", f"no archive instance '{instance_id}'")
-    return json_response(_status_json(status))
+    return json_response(status_view(status).model_dump(mode="json"))
 
 
-def _status_json(status: df.DurableOrchestrationStatus) -> dict[str, Any]:
+def status_view(status: df.DurableOrchestrationStatus) -> ArchiveStatusView:
+    from shared.services.api_models import ArchiveStatusView
+
     runtime = status.runtime_status
-    return {
-        "instanceId": status.instance_id,
-        "name": status.name,
-        "runtimeStatus": runtime.value if runtime else None,
-        "customStatus": status.custom_status,
-        "output": status.output,
-        "createdTime": status.created_time.isoformat() if status.created_time else None,
-        "lastUpdatedTime": status.last_updated_time.isoformat() if status.last_updated_time else None,
-    }
+    return ArchiveStatusView(
+        instanceId=status.instance_id or "",
+        name=status.name,
+        runtimeStatus=runtime.value if runtime else None,
+        customStatus=status.custom_status,
+        output=status.output,
+        createdTime=status.created_time.isoformat() if status.created_time else None,
+        lastUpdatedTime=status.last_updated_time.isoformat() if status.last_updated_time else None,
+    )
 
 
 @bp.orchestration_trigger(context_name="context", orchestration=orchestration.ARCHIVE_ORCHESTRATOR)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from pydantic import ValidationError
 
 from shared.archive.contracts import ArchiveRequest
 from shared.domain.dates import DateExpressionError, UnknownTimeZoneError, load_zone, parse_date_expression
+from shared.storage.models import ArchiveJob
+from shared.storage.protocols import JobRepository
 
 
 class ArchiveInputError(ValueError):
@@ -68,9 +70,21 @@ def instance_id_for(owner: str, start: date, end: date) -> str:
     return f"archive-{slug(owner)}-{span}"
 
 
-def local_yesterday(now: datetime, timezone: str) -> date:
-    return now.astimezone(load_zone(timezone)).date() - timedelta(days=1)
+def job_of(jobs: JobRepository, user: str) -> ArchiveJob | None:
+    """The user's archive job: the one under the id derived from the address, else any job of that user."""
+    try:
+        job = jobs.get(ArchiveJob.id_for(user))
+    except ValueError:
+        job = None
+    if job is not None and job.user.casefold() == user.casefold():
+        return job
+    return next((j for j in jobs.list() if j.user.casefold() == user.casefold()), None)
 
 
-def due_for_run(now: datetime, timezone: str, run_hour: int) -> bool:
-    return now.astimezone(load_zone(timezone)).hour >= run_hour
+def archive_owner(jobs: JobRepository, user: str) -> tuple[str, str | None]:
+    """What names an archive run of `user` in its instance id, and the job id if the user has an archive job.
+
+    The timer names runs after the job; an HTTP start for the same user and day must carry the same id,
+    so that one of the two is refused while the other runs."""
+    job = job_of(jobs, user)
+    return (job.id, job.id) if job else (user, None)

@@ -125,7 +125,9 @@ class DurableWebhooks:
         try:
             instance_id = engine.start_new(name, instance_id=iid, client_input=client_input)
         except InstanceAlreadyExists as exists:
-            return problem(409, f"An instance with ID '{exists.instance_id}' is already {exists.runtime_status}.")
+            # As the extension answers with NonRunningStates: 409 and the refusal under `Message`.
+            refused = f"An Orchestration instance with the status {exists.runtime_status} already exists."
+            return problem(409, refused, Message=refused)
         except OrchestratorNotFound:
             return problem(400, unknown, ExceptionMessage=unknown)
         urls = self._management_urls(instance_id)

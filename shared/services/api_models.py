@@ -186,7 +186,11 @@ class ArchiveStarted(BaseModel):
     statusQueryGetUri: str
     sendEventPostUri: str | None = None
     terminatePostUri: str | None = None
+    rewindPostUri: str | None = None
     purgeHistoryDeleteUri: str | None = None
+    restartPostUri: str | None = None
+    suspendPostUri: str | None = None
+    resumePostUri: str | None = None
 
 
 class ArchiveStatusView(BaseModel):

@@ -3,24 +3,49 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
 
+import jsonschema
 import pytest
 import requests
 
+from shared.bootstrap import Container, container, reset_container
+from shared.config import get_settings
+from shared.runtime.engine import DurableEngine
 from shared.runtime.host import LocalHost
 from shared.runtime.local_app import app_functions, new_engine
+from shared.storage.models import ArchiveJob
 from tests.archive_stack import USER, event
 from tests.e2e.runtime.polling import wait_for
 
 DAY = "2026-11-10"
 
 
+@pytest.fixture(autouse=True)
+def no_jobs(stack) -> None:
+    """Archive instance ids depend on whether the user has a job: start every test without one."""
+    jobs = container().jobs
+    for job in jobs.list():
+        jobs.delete(job.id)
+
+
 @pytest.fixture
-def served(stack, storage_connection_string: str) -> Iterator[str]:
+def engine(stack) -> Iterator[DurableEngine]:
     engine = new_engine()
-    with LocalHost(app_functions(), engine=engine, storage_connection_string=storage_connection_string) as host:
-        yield f"{host.base_url}/api"
+    yield engine
     engine.shutdown()
+
+
+@pytest.fixture
+def host(engine: DurableEngine, storage_connection_string: str) -> Iterator[LocalHost]:
+    with LocalHost(app_functions(), engine=engine, storage_connection_string=storage_connection_string) as host:
+        yield host
+
+
+@pytest.fixture
+def served(host: LocalHost) -> str:
+    return f"{host.base_url}/api"
 
 
 def finished(url: str) -> dict | None:
@@ -56,6 +81,65 @@ def test_a_second_start_while_running_is_refused(stack, served):
     assert second.status_code == 409
     assert second.headers["Content-Type"].startswith("application/problem+json")
     wait_for(lambda: finished(first.json()["statusQueryGetUri"]), timeout=30)
+
+
+def test_a_post_for_the_day_of_a_running_timer_archive_is_refused(stack, host, engine):
+    reset_container(Container(get_settings(), clock=lambda: datetime(2026, 11, 11, 6, 0, tzinfo=UTC)))
+    container().jobs.save(ArchiveJob(id="megan", user=USER, timezone="UTC", run_hour=1))
+    stack.add_event(USER, event(DAY, "09:00", "10:00", "Slow day"))
+    stack.faults.latency_ms = 300
+    timer_run = f"archive-megan-{DAY}"  # the timer names the run after the job
+
+    tick = requests.post(f"{host.base_url}/admin/functions/archive_timer", json={"input": ""}, timeout=10)
+    assert tick.status_code == 202
+    wait_for(lambda: engine.get_status(timer_run), timeout=20)
+    response = requests.post(f"{host.base_url}/api/archive", json={"user": USER, "date": DAY}, timeout=10)
+
+    assert response.status_code == 409
+    assert response.headers["Content-Type"].startswith("application/problem+json")
+    assert timer_run in response.json()["detail"]
+    assert engine.wait_for_completion(timer_run, timeout=30).output["archived"] == 1
+    assert [i.instance_id for i in engine.instances() if i.name == "archive_orchestrator"] == [timer_run]
+
+
+def json_schema(node: Any) -> Any:
+    """A Swagger 2.0 schema as JSON Schema: `x-nullable` becomes a null alternative."""
+    if isinstance(node, list):
+        return [json_schema(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    schema = {key: json_schema(value) for key, value in node.items() if key != "x-nullable"}
+    if node.get("x-nullable"):
+        if isinstance(schema.get("type"), str):
+            schema["type"] = [schema["type"], "null"]
+        else:
+            schema = {"anyOf": [schema, {"type": "null"}]}
+    return schema
+
+
+def assert_documented(document: dict[str, Any], path: str, method: str, status: int, body: Any) -> None:
+    """The body has exactly the fields the served document gives that answer, each of its documented type."""
+    reply = document["paths"][path][method]["responses"][str(status)]["schema"]
+    definitions = json_schema(document["definitions"])
+    name = reply["$ref"].rsplit("/", 1)[-1]
+    definitions[name] = {**definitions[name], "additionalProperties": False,
+                         "required": sorted(definitions[name]["properties"])}
+    jsonschema.Draft4Validator({"definitions": definitions, **reply}).validate(body)
+
+
+def test_the_202_and_200_bodies_are_what_the_served_api_document_says(stack, served):
+    stack.add_event(USER, event(DAY, "09:00", "10:00", "Quarterly review"))
+    document = requests.get(f"{served}/openapi.json", timeout=10).json()
+
+    started = requests.post(f"{served}/archive", json={"user": USER, "date": DAY}, timeout=10)
+    assert started.status_code == 202
+    assert started.headers["Location"] == started.json()["statusQueryGetUri"]
+    assert_documented(document, "/archive", "post", 202, started.json())
+
+    wait_for(lambda: finished(started.json()["statusQueryGetUri"]), timeout=30)
+    status = requests.get(f"{served}/archive/{started.json()['id']}", timeout=10)
+    assert status.status_code == 200
+    assert_documented(document, "/archive/{instance_id}", "get", 200, status.json())
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,103 @@
+"""A second start of a running archive is refused, not duplicated; the timer counts it as skipped."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import UTC, date, datetime
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import azure.durable_functions as df
+import pytest
+
+from shared.archive.contracts import ArchiveRequest
+from shared.archive.schedule import start_due_archives
+from shared.archive.starts import start_archive
+from shared.storage.models import ArchiveJob
+
+ROOT = Path(__file__).resolve().parents[3]
+Status = df.OrchestrationRuntimeStatus
+
+
+class DurableClient:
+    """Answers like the Python client over the extension's HTTP API with NonRunningStates: a start of a running id
+    raises a bare Exception carrying the 409 body; a start of a finished one replaces it."""
+
+    def __init__(self, statuses: dict[str, Status] | None = None) -> None:
+        self.statuses = dict(statuses or {})
+        self.hidden = False  # True: statuses show only from the first start on (another worker's start was late)
+        self.started: list[str] = []
+        self.failure: Exception | None = None
+
+    async def start_new(self, name: str, instance_id: str | None = None, client_input: Any = None) -> str:
+        assert instance_id is not None
+        self.hidden = False
+        if self.statuses.get(instance_id) in {Status.Pending, Status.Running, Status.Suspended}:
+            raise Exception({"Message": f"An Orchestration instance with the status "
+                                        f"{self.statuses[instance_id].value} already exists."})
+        if self.failure is not None:
+            raise self.failure
+        self.statuses[instance_id] = Status.Pending
+        self.started.append(instance_id)
+        return instance_id
+
+    async def get_status(self, instance_id: str) -> Any:
+        runtime = None if self.hidden else self.statuses.get(instance_id)
+        return SimpleNamespace(instance_id=instance_id if runtime else None, runtime_status=runtime)
+
+
+REQUEST = ArchiveRequest(user="megan@contoso.example", start=date(2026, 11, 24), end=date(2026, 11, 24))
+
+
+def test_a_start_of_a_running_instance_is_refused_and_a_finished_one_is_started_again():
+    client = DurableClient({"running": Status.Running, "done": Status.Completed, "broken": Status.Failed})
+
+    assert asyncio.run(start_archive(client, "running", REQUEST)) is False
+    assert asyncio.run(start_archive(client, "done", REQUEST)) is True
+    assert asyncio.run(start_archive(client, "broken", REQUEST)) is True
+    assert asyncio.run(start_archive(client, "new", REQUEST)) is True
+    assert client.started == ["done", "broken", "new"]
+
+
+def test_a_start_failing_for_another_reason_is_not_taken_for_a_refusal():
+    client = DurableClient()
+    client.failure = Exception("Webhook returned unrecognized status code 503")
+
+    with pytest.raises(Exception, match="503"):
+        asyncio.run(start_archive(client, "new", REQUEST))
+
+
+def test_the_timer_skips_a_day_started_elsewhere_after_its_status_check():
+    now = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)
+    jobs = [ArchiveJob(id="megan", user="megan@contoso.example", timezone="UTC", run_hour=1),
+            ArchiveJob(id="adele", user="adele@contoso.example", timezone="UTC", run_hour=1)]
+    client = DurableClient({"archive-megan-2026-11-24": Status.Running})
+    client.hidden = True  # megan's run was started by another worker between the status check and the start
+
+    tick = asyncio.run(start_due_archives(client, jobs, now))
+
+    assert tick.running == ["archive-megan-2026-11-24"]
+    assert tick.started == ["archive-adele-2026-11-24"]
+    assert tick.summary() == "archive timer: 1 started, 0 already archived, 1 skipped, already running"
+
+
+def test_the_timer_leaves_an_archived_or_running_day_alone():
+    now = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)
+    jobs = [ArchiveJob(id=name, user=f"{name}@contoso.example", timezone="UTC", run_hour=1)
+            for name in ("done", "busy", "failed")]
+    client = DurableClient({"archive-done-2026-11-24": Status.Completed, "archive-busy-2026-11-24": Status.Running,
+                            "archive-failed-2026-11-24": Status.Failed})
+
+    tick = asyncio.run(start_due_archives(client, jobs, now))
+
+    assert tick.archived == ["archive-done-2026-11-24", "archive-busy-2026-11-24"]
+    assert tick.started == ["archive-failed-2026-11-24"], "a failed day is archived again"
+
+
+def test_host_json_lets_a_start_replace_only_finished_instances():
+    durable = json.loads((ROOT / "host.json").read_text())["extensions"]["durableTask"]
+
+    # The extension's default has been AnyState in older releases: a second start replaced a running archive.
+    assert durable["overridableExistingInstanceStates"] == "NonRunningStates"
