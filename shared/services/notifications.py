@@ -1,13 +1,15 @@
 """Webhook intake: check each notification's clientState, drop duplicates, and turn the rest into queue messages.
 
-Only cheap work happens here (a subscription read, a dedup insert per item): Graph wants an answer within 3 seconds
-and slows down or drops endpoints that are late; everything else happens in the queue worker.
+Only cheap work happens here (the subscription records, a dedup insert per accepted item): Graph wants an answer
+within 3 seconds and slows down or drops endpoints that are late; everything else happens in the queue worker.
 """
 
 from __future__ import annotations
 
 import hmac
 import logging
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -26,6 +28,11 @@ log = logging.getLogger(__name__)
 # Graph retries an unanswered delivery for up to 4 hours; remember what we saw comfortably longer than that.
 DEDUP_TTL = timedelta(hours=24)
 MAX_VALIDATION_TOKEN_LENGTH = 4096
+# A delivery naming more subscriptions than this reads all of ours in one query rather than one read per id: anyone
+# can post thousands of made-up ids, and a read each would keep the answer past Graph's 3 seconds.
+SINGLE_READS_UP_TO = 4
+# Unknown subscription ids are anyone's to invent: name only the first few in the log, count the rest.
+UNKNOWN_IDS_LOGGED = 5
 
 
 class InvalidValidationToken(ValueError):
@@ -40,7 +47,12 @@ class Intake:
     dedup_keys: list[str] = field(default_factory=list)
     accepted: int = 0
     duplicates: int = 0
-    rejected: int = 0
+    unknown: Counter[str] = field(default_factory=Counter)  # subscription id -> items
+    mismatched: Counter[str] = field(default_factory=Counter)  # our subscription id -> items with a wrong clientState
+
+    @property
+    def rejected(self) -> int:
+        return self.unknown.total() + self.mismatched.total()
 
 
 def validation_answer(token: str) -> str:
@@ -74,7 +86,7 @@ class NotificationIntake:
 
     def accept_changes(self, batch: ChangeNotificationBatch) -> Intake:
         intake = Intake()
-        known: dict[str, SubscriptionRecord | None] = {}
+        known = self._records(item.subscription_id for item in batch.value)
         try:
             for item in batch.value:
                 self._accept_change(item, known, intake)
@@ -89,9 +101,8 @@ class NotificationIntake:
     def _accept_change(
         self, item: ChangeNotification, known: dict[str, SubscriptionRecord | None], intake: Intake
     ) -> None:
-        record = self._verified(item.subscription_id, item.client_state, known)
+        record = _verified(known, item.subscription_id, item.client_state, intake)
         if record is None:
-            intake.rejected += 1
             return
         key = dedup_key(item)
         if key is not None:
@@ -116,11 +127,10 @@ class NotificationIntake:
 
     def accept_lifecycle(self, batch: LifecycleNotificationBatch) -> Intake:
         intake = Intake()
-        known: dict[str, SubscriptionRecord | None] = {}
+        known = self._records(item.subscription_id for item in batch.value)
         for item in batch.value:
-            record = self._verified(item.subscription_id, item.client_state, known)
+            record = _verified(known, item.subscription_id, item.client_state, intake)
             if record is None:
-                intake.rejected += 1
                 continue
             message = LifecycleMessage(subscription_id=record.id, user=record.user,
                                        lifecycle_event=item.lifecycle_event)
@@ -129,24 +139,43 @@ class NotificationIntake:
         self._report("lifecycle", intake)
         return intake
 
-    def _verified(
-        self, subscription_id: str, client_state: str | None, known: dict[str, SubscriptionRecord | None]
-    ) -> SubscriptionRecord | None:
-        if subscription_id not in known:
-            known[subscription_id] = self._subscriptions.get(subscription_id)
-        record = known[subscription_id]
-        if record is None:
-            log.warning("ignored a notification for unknown subscription %r", subscription_id)
-            return None
-        if not client_state_matches(record.client_state, client_state):
-            log.warning("ignored a notification for subscription %s: clientState does not match", record.id)
-            return None
-        return record
+    def _records(self, subscription_ids: Iterable[str]) -> dict[str, SubscriptionRecord | None]:
+        """Our record of each subscription the delivery names (None: not ours), at most a few storage calls."""
+        wanted = set(subscription_ids)
+        if len(wanted) <= SINGLE_READS_UP_TO:
+            return {subscription_id: self._subscriptions.get(subscription_id) for subscription_id in wanted}
+        ours = {record.id: record for record in self._subscriptions.list()}
+        return {subscription_id: ours.get(subscription_id) for subscription_id in wanted}
 
     @staticmethod
     def _report(kind: str, intake: Intake) -> None:
+        for subscription_id, count in intake.mismatched.items():
+            # The id is ours and safe to name; neither clientState (ours or the one sent) is ever logged.
+            log.warning("ignored %d %s notification(s) for subscription %s: clientState does not match", count,
+                        kind, subscription_id)
+        if intake.unknown:
+            named = ", ".join(repr(subscription_id) for subscription_id in list(intake.unknown)[:UNKNOWN_IDS_LOGGED])
+            more = len(intake.unknown) - UNKNOWN_IDS_LOGGED
+            log.warning("ignored %d %s notification(s) for %d unknown subscription(s): %s%s",
+                        intake.unknown.total(), kind, len(intake.unknown), named,
+                        f" and {more} more" if more > 0 else "")
         if intake.rejected:
-            log.warning("%s notifications: %d accepted, %d duplicates, %d rejected (unknown subscription or "
-                        "wrong clientState)", kind, intake.accepted, intake.duplicates, intake.rejected)
+            log.warning("%s notifications: %d accepted, %d duplicates, %d rejected (%d unknown subscription, "
+                        "%d wrong clientState)", kind, intake.accepted, intake.duplicates, intake.rejected,
+                        intake.unknown.total(), intake.mismatched.total())
         else:
             log.info("%s notifications: %d accepted, %d duplicates", kind, intake.accepted, intake.duplicates)
+
+
+def _verified(
+    known: dict[str, SubscriptionRecord | None], subscription_id: str, client_state: str | None, intake: Intake
+) -> SubscriptionRecord | None:
+    """The item's subscription record when the item proves itself with its clientState; otherwise counted."""
+    record = known.get(subscription_id)
+    if record is None:
+        intake.unknown[subscription_id] += 1
+        return None
+    if not client_state_matches(record.client_state, client_state):
+        intake.mismatched[record.id] += 1
+        return None
+    return record

@@ -2,11 +2,13 @@
 
 Prints the webhook's acknowledgement latency over 1,000 deliveries (p50, p99; Graph wants an answer within 3 s and
 we aim for p99 <= 50 ms) and the time from a notification to the PATCH that makes the appointment private (p50),
-with the queue worker polling as `serve` does.
+with the queue worker polling as `serve` does; and the acknowledgement of one large delivery whose items all name
+subscriptions that are not ours (Graph's 3 s still applies, however many items a delivery carries).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import statistics
 import sys
@@ -30,6 +32,9 @@ DELIVERIES = 1_000
 WARM_UP = 20
 PATCH_SAMPLES = 20
 TARGET_P99_MS = 50.0
+LARGE_DELIVERY_ITEMS = 1_000
+LARGE_DELIVERY_SAMPLES = 5
+GRAPH_DEADLINE_MS = 3_000.0
 USER = "bench@contoso.example"
 QUEUE = "bench-notifications"
 
@@ -60,6 +65,15 @@ def delivery(subscription_id: str, client_state: str, tenant: str, owner: str, e
         "clientState": client_state,
         "tenantId": tenant,
     }]}
+
+
+def unknown_subscriptions_delivery(tenant: str, owner: str, event_id: str, items: int, sample: int) -> dict:
+    """One delivery of `items` notifications, each for a subscription id of its own that we never made."""
+    value = []
+    for n in range(items):
+        item = delivery(f"unknown-{sample}-{n:05d}", "guess", tenant, owner, event_id, n)["value"][0]
+        value.append(item)
+    return {"value": value}
 
 
 def acknowledgements(url: str, payloads: list[dict]) -> list[float]:
@@ -116,6 +130,10 @@ def main() -> int:
             url = f"{host.base_url}/api/graph/notifications"
             acknowledgements(url, payloads[:WARM_UP])
             latencies = acknowledgements(url, payloads[WARM_UP:])
+            large = [unknown_subscriptions_delivery(sim.tenant_id, owner, work["id"], LARGE_DELIVERY_ITEMS, n)
+                     for n in range(LARGE_DELIVERY_SAMPLES)]
+            large_bytes = len(json.dumps(large[0]).encode())
+            large_latencies = acknowledgements(url, large)
             # The second phase starts once the worker has caught up with the first one's messages.
             caught_up = time.perf_counter()
             host.drain_queues(timeout=300)
@@ -127,10 +145,15 @@ def main() -> int:
     verdict = "ok" if p99 <= TARGET_P99_MS else "over target"
     print(f"notifications: webhook acknowledgement over {len(latencies)} deliveries: p50 {p50:.1f} ms, "
           f"p99 {p99:.1f} ms (target p99 <= {TARGET_P99_MS:.0f} ms: {verdict})")
+    large_p50 = statistics.median(large_latencies)
+    large_verdict = "ok" if max(large_latencies) < GRAPH_DEADLINE_MS else "over Graph's 3 s"
+    print(f"               one delivery of {LARGE_DELIVERY_ITEMS:,} items for unknown subscriptions "
+          f"({large_bytes / 1024:.0f} KiB) over {len(large_latencies)} deliveries: p50 {large_p50:.0f} ms, "
+          f"max {max(large_latencies):.0f} ms ({large_verdict})")
     print(f"               notification to PATCH on the simulator over {len(patches)} appointments: "
           f"p50 {statistics.median(patches):.0f} ms (max {max(patches):.0f} ms)")
     print(f"               worker backlog after the deliveries cleared in {backlog_seconds:.1f} s")
-    return 0 if p99 <= TARGET_P99_MS else 1
+    return 0 if p99 <= TARGET_P99_MS and max(large_latencies) < GRAPH_DEADLINE_MS else 1
 
 
 if __name__ == "__main__":

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from shared.services.notification_contracts import ChangeNotificationBatch, LifecycleNotificationBatch, parse_message
 from shared.services.notifications import (
+    SINGLE_READS_UP_TO,
+    UNKNOWN_IDS_LOGGED,
     InvalidValidationToken,
     NotificationIntake,
     client_state_matches,
@@ -111,6 +114,110 @@ def test_a_delivery_that_fails_half_way_forgets_its_marks_so_the_redelivery_is_t
     redelivered = intake.accept_changes(delivery)
 
     assert (redelivered.accepted, redelivered.duplicates, redelivered.rejected) == (1, 0, 1)
+
+
+class FlakyDedup(InMemoryDedupStore):
+    """Takes the first sighting, then fails as a storage outage would."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.down = True
+        self.seen = 0
+
+    def first_seen(self, key: str, ttl_hint: timedelta | None = None) -> bool:
+        if self.down and self.seen:
+            raise ConnectionError("table service unavailable")
+        self.seen += 1
+        return super().first_seen(key, ttl_hint)
+
+
+def test_a_delivery_whose_dedup_fails_after_the_first_item_forgets_that_items_mark(
+    subscriptions: InMemorySubscriptionRepository,
+) -> None:
+    dedup = FlakyDedup()
+    intake = NotificationIntake(subscriptions, dedup)
+    newer = event_item(subscriptionId="sub-1", clientState=STATE,
+                       resourceData={"id": "AAMkAGI=", "@odata.etag": 'W/"newer"'})
+    delivery = changes(event_item(subscriptionId="sub-1", clientState=STATE), newer)
+
+    with pytest.raises(ConnectionError):
+        intake.accept_changes(delivery)
+    dedup.down = False
+    redelivered = intake.accept_changes(delivery)
+
+    assert (redelivered.accepted, redelivered.duplicates) == (2, 0)
+
+
+class CountingSubscriptions:
+    """Our subscription records, counting the storage calls made for them."""
+
+    def __init__(self, repo: InMemorySubscriptionRepository) -> None:
+        self._repo = repo
+        self.calls: list[str] = []
+
+    def get(self, subscription_id: str) -> SubscriptionRecord | None:
+        self.calls.append("get")
+        return self._repo.get(subscription_id)
+
+    def list(self) -> list[SubscriptionRecord]:
+        self.calls.append("list")
+        return self._repo.list()
+
+
+def test_a_delivery_naming_thousands_of_subscriptions_reads_our_records_once(
+    subscriptions: InMemorySubscriptionRepository,
+) -> None:
+    counting = CountingSubscriptions(subscriptions)
+    intake = NotificationIntake(counting, InMemoryDedupStore())  # type: ignore[arg-type]
+    made_up = [event_item(subscriptionId=f"made-up-{n}", clientState=STATE) for n in range(3000)]
+    ours = event_item(subscriptionId="sub-1", clientState=STATE)
+
+    result = intake.accept_changes(changes(*made_up[:1500], ours, *made_up[1500:]))
+
+    assert counting.calls == ["list"]
+    assert (result.accepted, result.rejected) == (1, 3000)
+    assert parse_message(result.messages[0]).subscription_id == "sub-1"
+
+
+def test_a_delivery_naming_a_few_subscriptions_reads_each_once(subscriptions: InMemorySubscriptionRepository) -> None:
+    counting = CountingSubscriptions(subscriptions)
+    intake = NotificationIntake(counting, InMemoryDedupStore())  # type: ignore[arg-type]
+    few = [f"sub-{n}" for n in range(1, SINGLE_READS_UP_TO + 1)]
+
+    result = intake.accept_changes(changes(*(event_item(subscriptionId=s, clientState=STATE, changeType=kind)
+                                             for s in few for kind in ("created", "updated"))))
+
+    assert counting.calls == ["get"] * len(few)
+    assert (result.accepted, result.rejected) == (2, 2 * (len(few) - 1))
+
+
+def test_a_wrong_client_state_is_logged_with_the_subscription_id_and_never_the_state(
+    intake: NotificationIntake, caplog: pytest.LogCaptureFixture,
+) -> None:
+    guess = "g" * 40
+    caplog.set_level(logging.INFO, logger="shared.services.notifications")
+
+    result = intake.accept_changes(changes(event_item(subscriptionId="sub-1", clientState=guess),
+                                           event_item(subscriptionId="sub-1", clientState=guess, changeType="created")))
+
+    assert result.rejected == 2
+    [mismatch] = [r for r in caplog.records if "clientState does not match" in r.getMessage()]
+    assert mismatch.levelno == logging.WARNING
+    assert "sub-1" in mismatch.getMessage() and "2 change notification(s)" in mismatch.getMessage()
+    assert guess not in caplog.text and STATE not in caplog.text
+
+
+def test_unknown_subscriptions_are_named_in_the_log_only_a_few_at_a_time(
+    intake: NotificationIntake, caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO, logger="shared.services.notifications")
+
+    intake.accept_changes(changes(*(event_item(subscriptionId=f"made-up-{n}", clientState="x") for n in range(500))))
+
+    assert len(caplog.records) <= 3
+    named = [r.getMessage() for r in caplog.records if "unknown subscription(s)" in r.getMessage()]
+    assert named == [f"ignored 500 change notification(s) for 500 unknown subscription(s): "
+                     f"{', '.join(repr(f'made-up-{n}') for n in range(UNKNOWN_IDS_LOGGED))} and 495 more"]
 
 
 def test_lifecycle_items_are_checked_the_same_way(intake: NotificationIntake) -> None:
