@@ -7,6 +7,7 @@ shape the answer. Use-case errors become problem+json through functions/http_pro
 from __future__ import annotations
 
 import logging
+import re
 from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import quote, urlsplit
 
@@ -14,7 +15,15 @@ import azure.durable_functions as df
 import azure.functions as func
 from pydantic import BaseModel, ValidationError
 
-from functions.http_problem import from_validation_error, guarded, guarded_async, json_body, json_response
+from functions.http_problem import (
+    from_validation_error,
+    guarded,
+    guarded_async,
+    json_body,
+    json_response,
+    method_not_allowed,
+)
+from shared.services.api_routes import ANONYMOUS_ROUTES, ROUTE_METHODS
 
 if TYPE_CHECKING:
     from shared.bootstrap import Container
@@ -222,6 +231,28 @@ def openapi_document(req: func.HttpRequest) -> func.HttpResponse:
 
     url = urlsplit(req.url)
     return json_response(build_document(host=url.netloc or None, scheme=url.scheme or "https"))
+
+
+# --- methods a route does not take --------------------------------------------------------------------------------
+
+REFUSAL_PREFIX = "method_not_allowed_"
+EVERY_METHOD = tuple(method.value for method in func.HttpMethod)
+
+
+def _refuse_other_methods(route: str, allowed: tuple[str, ...]) -> None:
+    """One function per route for the methods its real functions do not declare; Azure would answer them 404."""
+    others = [method for method in EVERY_METHOD if method not in allowed]
+    level = func.AuthLevel.ANONYMOUS if route in ANONYMOUS_ROUTES else func.AuthLevel.FUNCTION
+
+    def refuse(req: func.HttpRequest) -> func.HttpResponse:
+        return method_not_allowed(req.method, allowed)
+
+    name = REFUSAL_PREFIX + re.sub(r"[^A-Za-z0-9]+", "_", route).strip("_")
+    bp.function_name(name)(bp.route(route=route, methods=others, auth_level=level)(refuse))
+
+
+for _route, _allowed in ROUTE_METHODS.items():
+    _refuse_other_methods(_route, _allowed)
 
 
 # --- plumbing ---------------------------------------------------------------------------------------------------

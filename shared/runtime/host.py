@@ -185,16 +185,11 @@ class LocalHost:
         return problem(404, f"No function is routed at {path}.")
 
     def _http_function(self, request: IncomingRequest, route_path: str) -> OutgoingResponse:
-        matches = list(self._routes.candidates(route_path))
-        if not matches:
-            return problem(404, f"No function is routed at {request.path}.")
-        for target, route_params in matches:
+        for target, route_params in self._routes.candidates(route_path):
             if target.accepts(request.method):
                 return self._run_http(target, request, route_params)
-        allowed = sorted({m for target, _ in matches for m in (target.methods or ())})
-        response = problem(405, f"{request.method} is not allowed on {request.path}.")
-        response.headers.append(("Allow", ", ".join(allowed)))
-        return response
+        # As in Azure, a method no function of the route declares is not found: a 405 is the app's own to answer.
+        return problem(404, f"No function takes {request.method} at {request.path}.")
 
     def _run_http(self, target: HttpFunction, request: IncomingRequest, route_params: dict[str, str]
                   ) -> OutgoingResponse:

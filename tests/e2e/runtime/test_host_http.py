@@ -70,11 +70,12 @@ def test_unknown_routes_are_404_problems(base_url: str) -> None:
     _assert_problem(requests.get(f"{base_url}/elsewhere", timeout=10), 404)
 
 
-def test_other_method_on_a_known_route_is_405_with_allow(base_url: str) -> None:
+def test_other_method_on_a_known_route_is_404_as_in_azure(base_url: str) -> None:
+    # Azure's host answers a method no function declares with 404 (azure-functions-host#10098), not 405.
     response = requests.put(f"{base_url}/api/items/7", timeout=10)
 
-    _assert_problem(response, 405)
-    assert response.headers["Allow"] == "DELETE, GET"
+    _assert_problem(response, 404)
+    assert "Allow" not in response.headers
 
 
 def test_body_over_one_megabyte_is_refused_before_the_function_runs(base_url: str) -> None:

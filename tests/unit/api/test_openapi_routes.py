@@ -7,18 +7,27 @@ from typing import Any
 import pytest
 from openapi_spec_validator import validate
 
+from functions.api import EVERY_METHOD, REFUSAL_PREFIX
 from shared.runtime.local_app import app_functions
 from shared.services.api_catalog import ROUTES
+from shared.services.api_routes import ANONYMOUS_ROUTES, ROUTE_METHODS
 from shared.services.openapi import build_document, swagger_path
 
 
-def _http_triggers() -> dict[tuple[str, str], Any]:
+def _methods(trigger: Any) -> list[str]:
+    return [str(getattr(m, "value", m)).upper() for m in trigger.methods or []]
+
+
+def _http_triggers(*, refusals: bool = False) -> dict[tuple[str, str], Any]:
+    """(method, Swagger path) -> trigger of the app's real HTTP functions, or of its 405 refusals."""
     triggers = {}
     for function in app_functions():
         trigger = function.get_trigger()
         if getattr(trigger, "type", None) != "httpTrigger":
             continue
-        methods = [str(getattr(m, "value", m)).upper() for m in trigger.methods or []]
+        if function.get_function_name().startswith(REFUSAL_PREFIX) != refusals:
+            continue
+        methods = _methods(trigger)
         assert methods, f"{function.get_function_name()} takes every method; declare them so they can be documented"
         for method in methods:
             triggers[(method, swagger_path(trigger.route or function.get_function_name()))] = trigger
@@ -36,6 +45,21 @@ def test_every_registered_route_is_documented_and_every_documented_route_exists(
 
     assert registered - documented == set(), "routes without documentation (add them to api_catalog.ROUTES)"
     assert documented - registered == set(), "documented routes that no function serves"
+
+
+def test_every_other_method_of_a_route_is_refused_by_the_app_with_the_same_auth_level() -> None:
+    served = _http_triggers()
+    refused = _http_triggers(refusals=True)
+    routes = {path for _, path in served}
+
+    assert {swagger_path(route) for route in ROUTE_METHODS} == routes
+    for route, allowed in ROUTE_METHODS.items():
+        path = swagger_path(route)
+        assert {m for m, p in served if p == path} == set(allowed), route
+        assert {m for m, p in refused if p == path} == set(EVERY_METHOD) - set(allowed), route
+        levels = {str(getattr(t.auth_level, "value", t.auth_level)).lower()
+                  for (_, p), t in (served | refused).items() if p == path}
+        assert levels == {"anonymous" if route in ANONYMOUS_ROUTES else "function"}, route
 
 
 def test_anonymous_operations_are_exactly_the_anonymous_triggers() -> None:
