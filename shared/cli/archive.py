@@ -94,6 +94,7 @@ def _run(runs: list[tuple[str, ArchiveRequest]], *, show_progress: bool) -> list
 
     engine = new_engine()
     total_days = sum(len(r.days()) for _, r in runs)
+    users = {instance_id: request.user for instance_id, request in runs}
     done: dict[str, int] = {}
     with Progress(
         TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total} days"),
@@ -103,10 +104,14 @@ def _run(runs: list[tuple[str, ArchiveRequest]], *, show_progress: bool) -> list
 
         def on_change(status: Any) -> None:
             custom = status.custom_status if isinstance(status.custom_status, dict) else {}
-            if status.instance_id in done and "days_done" in custom:
-                done[status.instance_id] = int(custom["days_done"])
-                stage = custom.get("stage", "")
-                progress.update(bar, completed=sum(done.values()), description=f"archiving ({stage})")
+            if status.instance_id not in done or not custom:
+                return  # a day's sub-orchestration: its parent reports for it
+            done[status.instance_id] = int(custom.get("days_done", done[status.instance_id]))
+            description = _describe(custom)
+            if len(users) > 1:
+                description = f"{users[status.instance_id]}: {description}"
+            # Redrawn at once: a stage can be over before the next timed refresh.
+            progress.update(bar, completed=sum(done.values()), description=description, refresh=True)
 
         engine.subscribe(on_change)
         try:
@@ -117,6 +122,17 @@ def _run(runs: list[tuple[str, ArchiveRequest]], *, show_progress: bool) -> list
             return [engine.wait_for_completion(instance_id, timeout=3600) for instance_id, _ in runs]
         finally:
             engine.shutdown()
+
+
+def _describe(custom: dict[str, Any]) -> str:
+    """`2026-11-24 writing (0/3 batches)`: the stage of the run and how far it has got."""
+    stage = str(custom.get("stage", "archiving"))
+    text = f"{custom['day']} {stage}" if custom.get("day") else stage
+    if "batches_total" in custom:
+        text += f" ({custom.get('batches_done', 0)}/{custom['batches_total']} batches)"
+    elif "events" in custom:
+        text += f" ({custom['events']} events)"
+    return text
 
 
 def _report(statuses: list[Any], json_output: bool) -> int:

@@ -96,14 +96,16 @@ def archive_day(context: df.DurableOrchestrationContext, task: DayTask, *, show_
     payload = task.model_dump(mode="json")
 
     def stage(name: str, **extra: Any) -> None:
+        # A one-day run reports its stages as progress; the day counts as done only once it is recorded.
         if show_stages:
-            context.set_custom_status({"stage": name, "day": task.day.isoformat(), "days_total": 1, **extra})
+            status = {"stage": name, "day": task.day.isoformat(), "days_total": 1, "days_done": 0, **extra}
+            context.set_custom_status(status)
 
     stage("fetching")
     fetched = FetchResult.model_validate((yield context.call_activity_with_retry(FETCH_DAY, ACTIVITY_RETRY, payload)))
     stage("planning", events=fetched.events)
     plan = PlanSummary.model_validate((yield context.call_activity_with_retry(PLAN_DAY, ACTIVITY_RETRY, payload)))
-    stage("writing", batches_total=plan.batches, writes=plan.writes)
+    stage("writing", events=fetched.events, writes=plan.writes, batches_total=plan.batches, batches_done=0)
     batches: list[BatchOutcome] = []
     if plan.batches:
         writes = [
@@ -113,7 +115,10 @@ def archive_day(context: df.DurableOrchestrationContext, task: DayTask, *, show_
             for index in range(plan.batches)
         ]
         batches = [BatchOutcome.model_validate(outcome) for outcome in (yield context.task_all(writes))]
-    stage("recording", batches_total=plan.batches, batches_done=len(batches))
+    stage(
+        "recording", events=fetched.events, writes=plan.writes, batches_total=plan.batches, batches_done=len(batches),
+        written=sum(b.written for b in batches), failed=sum(len(b.failures) for b in batches),
+    )
     record = RecordTask(day=task, plan=plan, batches=batches).model_dump(mode="json")
     return DayResult.model_validate((yield context.call_activity_with_retry(RECORD_RUN, ACTIVITY_RETRY, record)))
 
