@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import re
 from typing import TYPE_CHECKING, TypeVar
-from urllib.parse import quote, urlsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 import azure.durable_functions as df
 import azure.functions as func
@@ -140,17 +140,25 @@ def audit_list(req: func.HttpRequest) -> func.HttpResponse:
 def audit_export(req: func.HttpRequest) -> func.HttpResponse:
     def work() -> func.HttpResponse:
         from shared.services.api_queries import AuditExportQuery, parse_query
-        from shared.services.audit_export import audit_csv
+        from shared.services.audit_export import CONTINUATION_HEADER, audit_csv
 
         query = parse_query(AuditExportQuery, req.params)
-        # The worker buffers HTTP bodies; the generator still keeps one page of entries in memory at a time.
-        text = "".join(audit_csv(_audit_log(), query))
-        return func.HttpResponse(
-            text, status_code=200, mimetype="text/csv", charset="utf-8",
-            headers={"Content-Disposition": 'attachment; filename="audit.csv"'},
-        )
+        export = audit_csv(_audit_log(), query)
+        headers = {"Content-Disposition": 'attachment; filename="audit.csv"'}
+        if export.continuation:
+            headers[CONTINUATION_HEADER] = export.continuation
+            headers["Link"] = f'<{_with_continuation(req.url, export.continuation)}>; rel="next"'
+        return func.HttpResponse(export.text, status_code=200, mimetype="text/csv", charset="utf-8", headers=headers)
 
     return guarded(work)
+
+
+def _with_continuation(url: str, continuation: str) -> str:
+    """The request's own URL (every filter kept) asking for the part after `continuation`."""
+    parts = urlsplit(url)
+    params = [(name, value) for name, value in parse_qsl(parts.query, keep_blank_values=True)
+              if name != "continuation"]
+    return urlunsplit(parts._replace(query=urlencode([*params, ("continuation", continuation)])))
 
 
 # --- jobs -------------------------------------------------------------------------------------------------------

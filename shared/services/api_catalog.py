@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from shared.services import api_models as m
 from shared.services import api_queries as q
+from shared.services.audit_export import CONTINUATION_HEADER, MAX_EXPORT_ROWS
 from shared.services.notification_contracts import ChangeNotificationBatch, LifecycleNotificationBatch
 
 JSON = "application/json"
@@ -27,6 +28,7 @@ class Reply:
     description: str
     model: type[BaseModel] | None = None
     schema: Mapping[str, Any] | None = None  # for bodies that are not JSON models (CSV, echoed text)
+    headers: Mapping[str, str] = field(default_factory=dict)  # name -> description
 
 
 @dataclass(frozen=True)
@@ -70,8 +72,15 @@ API_OPERATIONS: tuple[Operation, ...] = (
     Operation("GET", "audit", "listAudit", "List audit entries", "Audit",
               {200: Reply("A page of audit entries.", m.AuditPage), **BAD_REQUEST}, query=q.AuditQuery),
     Operation("GET", "audit/export", "exportAudit", "Export audit entries as CSV", "Audit",
-              {200: Reply("CSV with a header row, one row per entry.", schema={"type": "string"}), **BAD_REQUEST},
-              query=q.AuditExportQuery, produces=(CSV, PROBLEM_JSON)),
+              {200: Reply("CSV with a header row, one row per entry.", schema={"type": "string"}, headers={
+                  "Link": "`<URL>; rel=\"next\"`: this export's next part, sent when more rows remain.",
+                  CONTINUATION_HEADER: "Pass as `continuation` to get the next part; sent when more rows remain.",
+                  "Content-Disposition": "`attachment; filename=\"audit.csv\"`.",
+              }), **BAD_REQUEST},
+              query=q.AuditExportQuery, produces=(CSV, PROBLEM_JSON),
+              description=f"The rows /audit would list, in the same order; at most {MAX_EXPORT_ROWS:,} per response. "
+                          "When more remain, follow the `Link` header (rel=next) or pass the "
+                          f"`{CONTINUATION_HEADER}` header back as `continuation`."),
     Operation("GET", "jobs", "listJobs", "List archive jobs", "Jobs", {200: Reply("Every archive job.", m.JobList)}),
     Operation("GET", "jobs/{id}", "getJob", "Get an archive job", "Jobs",
               {200: Reply("The job.", m.JobView), **NOT_FOUND}, path_params=JOB_ID),

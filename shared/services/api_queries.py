@@ -61,6 +61,9 @@ class AuditExportQuery(DateRangeQuery):
     format: Literal["csv"] = Field(default="csv", description="Export format.", json_schema_extra=_summary("Format"))
     action: str | None = Field(default=None, max_length=256, description="Only rows of this action (e.g. archive).",
                                json_schema_extra=_summary("Action"))
+    continuation: str | None = Field(default=None, max_length=2048,
+                                     description="From the `X-Continuation` header of the previous part.",
+                                     json_schema_extra=_summary("Continuation token"))
 
 
 class ValidationTokenQuery(BaseModel):

@@ -1,11 +1,16 @@
-"""The audit trail as CSV: a header row, then one row per entry, read page by page so large ranges stay cheap."""
+"""The audit trail as CSV: a header row, then one row per entry, read page by page from the audit log.
+
+One response holds at most MAX_EXPORT_ROWS rows (the worker buffers a response body whole, so it must stay bounded);
+when more remain, the export carries the continuation of the next response.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from shared.services.api_queries import AuditExportQuery
 from shared.storage.models import AuditEntry
@@ -16,24 +21,42 @@ COLUMNS = (
     "details", "id",
 )
 EXPORT_PAGE_SIZE = 500
+MAX_EXPORT_ROWS = 50_000
+CONTINUATION_HEADER = "X-Continuation"
 # A cell starting with one of these is run as a formula by spreadsheet programs (CSV injection).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def audit_csv(log: AuditLog, query: AuditExportQuery, page_size: int = EXPORT_PAGE_SIZE) -> Iterator[str]:
-    """CSV text in chunks (the header, then one chunk per page of entries)."""
-    yield _line(COLUMNS)
-    continuation: str | None = None
+@dataclass(frozen=True)
+class CsvExport:
+    text: str
+    rows: int
+    continuation: str | None  # set when rows remain beyond this response
+
+
+def audit_csv(log: AuditLog, query: AuditExportQuery, page_size: int | None = None,
+              max_rows: int | None = None) -> CsvExport:
+    """The header and up to `max_rows` rows after `query.continuation`, fetched one page of entries at a time."""
+    page_size = page_size or EXPORT_PAGE_SIZE
+    remaining = max_rows or MAX_EXPORT_ROWS
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(_defused_row(COLUMNS))
+    rows = 0
+    continuation = query.continuation
     while True:
+        # Never more than the cap leaves room for: the page's continuation then starts exactly after our last row.
         page = log.query(
-            user=query.user, start=query.from_, end=query.to, action=query.action, page_size=page_size,
-            continuation=continuation,
+            user=query.user, start=query.from_, end=query.to, action=query.action,
+            page_size=min(page_size, remaining), continuation=continuation,
         )
-        if page.items:
-            yield "".join(_line(_cells(entry)) for entry in page.items)
-        if not page.continuation:
-            return
+        for entry in page.items:
+            writer.writerow(_defused_row(_cells(entry)))
+        rows += len(page.items)
+        remaining -= len(page.items)
         continuation = page.continuation
+        if continuation is None or remaining <= 0:
+            return CsvExport(buffer.getvalue(), rows, continuation)
 
 
 def _cells(entry: AuditEntry) -> list[str]:
@@ -52,10 +75,8 @@ def _cells(entry: AuditEntry) -> list[str]:
     ]
 
 
-def _line(cells: Sequence[str]) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerow([_defused(cell) for cell in cells])
-    return buffer.getvalue()
+def _defused_row(cells: Sequence[str]) -> list[str]:
+    return [_defused(cell) for cell in cells]
 
 
 def _defused(cell: str) -> str:

@@ -107,6 +107,8 @@ def _response(reply: Reply, definitions: dict[str, Any]) -> dict[str, Any]:
         response["schema"] = model_ref(reply.model, definitions)
     elif reply.schema is not None:
         response["schema"] = dict(reply.schema)
+    if reply.headers:
+        response["headers"] = {name: {"type": "string", "description": text} for name, text in reply.headers.items()}
     return response
 
 

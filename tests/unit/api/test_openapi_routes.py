@@ -138,3 +138,11 @@ def test_every_member_of_a_problem_is_required(document: dict[str, Any]) -> None
     assert problem["properties"]["errors"]["type"] == "array" and "x-nullable" not in problem["properties"]["errors"]
     assert problem["properties"]["errors"]["items"] == {"$ref": "#/definitions/FieldError"}
     assert set(document["definitions"]["FieldError"]["required"]) == {"field", "message"}
+
+
+def test_the_export_documents_how_to_reach_its_next_part(document: dict[str, Any]) -> None:
+    export = document["paths"]["/audit/export"]["get"]
+
+    assert set(export["responses"]["200"]["headers"]) >= {"Link", "X-Continuation"}
+    assert all(header["type"] == "string" for header in export["responses"]["200"]["headers"].values())
+    assert "continuation" in [p["name"] for p in export["parameters"]]
