@@ -55,40 +55,44 @@ def _problem(description: str) -> Reply:
 BAD_REQUEST = {400: _problem("Invalid input; `errors` names each field at fault.")}
 NOT_FOUND = {404: _problem("No such resource.")}
 TOO_LARGE = {413: _problem("The body is larger than 1 MB.")}
+UNAVAILABLE = {503: _problem("Storage is unavailable; try again later.")}
 CONFLICT_ID = {"id": "Conflict id"}
 JOB_ID = {"id": "Job id (lowercase letters, digits and '-')"}
 
 API_OPERATIONS: tuple[Operation, ...] = (
     Operation("GET", "conflicts", "listConflicts", "List overlap conflicts", "Conflicts",
-              {200: Reply("A page of conflicts.", m.ConflictPage), **BAD_REQUEST}, query=q.ConflictQuery,
+              {200: Reply("A page of conflicts.", m.ConflictPage), **BAD_REQUEST, **UNAVAILABLE}, query=q.ConflictQuery,
               description="Conflicts recorded by archive runs, oldest day first, paged with a continuation token."),
     Operation("GET", "conflicts/{id}", "getConflict", "Get a conflict", "Conflicts",
-              {200: Reply("The conflict.", m.ConflictView), **NOT_FOUND}, path_params=CONFLICT_ID),
+              {200: Reply("The conflict.", m.ConflictView), **NOT_FOUND, **UNAVAILABLE}, path_params=CONFLICT_ID),
     Operation("POST", "conflicts/{id}/resolve", "resolveConflict", "Resolve a conflict", "Conflicts",
               {200: Reply("Resolved; the kept events are being archived.", m.ResolveResult), **BAD_REQUEST,
-               **NOT_FOUND, 409: _problem("Already resolved, or the day's archive is running."), **TOO_LARGE},
+               **NOT_FOUND, 409: _problem("Already resolved, or the day's archive is running."), **TOO_LARGE,
+               503: _problem("Storage or the archive backend is unavailable; the conflict stays open.")},
               path_params=CONFLICT_ID, body=m.ResolveRequest,
               description="Keeps the chosen events (they are archived) and leaves the others out; audited."),
     Operation("GET", "audit", "listAudit", "List audit entries", "Audit",
-              {200: Reply("A page of audit entries.", m.AuditPage), **BAD_REQUEST}, query=q.AuditQuery),
+              {200: Reply("A page of audit entries.", m.AuditPage), **BAD_REQUEST, **UNAVAILABLE}, query=q.AuditQuery),
     Operation("GET", "audit/export", "exportAudit", "Export audit entries as CSV", "Audit",
               {200: Reply("CSV with a header row, one row per entry.", schema={"type": "string"}, headers={
                   "Link": "`<URL>; rel=\"next\"`: this export's next part, sent when more rows remain.",
                   CONTINUATION_HEADER: "Pass as `continuation` to get the next part; sent when more rows remain.",
                   "Content-Disposition": "`attachment; filename=\"audit.csv\"`.",
-              }), **BAD_REQUEST},
+              }), **BAD_REQUEST, **UNAVAILABLE},
               query=q.AuditExportQuery, produces=(CSV, PROBLEM_JSON),
               description=f"The rows /audit would list, in the same order; at most {MAX_EXPORT_ROWS:,} per response. "
                           "When more remain, follow the `Link` header (rel=next) or pass the "
                           f"`{CONTINUATION_HEADER}` header back as `continuation`."),
-    Operation("GET", "jobs", "listJobs", "List archive jobs", "Jobs", {200: Reply("Every archive job.", m.JobList)}),
+    Operation("GET", "jobs", "listJobs", "List archive jobs", "Jobs",
+              {200: Reply("Every archive job.", m.JobList), **UNAVAILABLE}),
     Operation("GET", "jobs/{id}", "getJob", "Get an archive job", "Jobs",
-              {200: Reply("The job.", m.JobView), **NOT_FOUND}, path_params=JOB_ID),
+              {200: Reply("The job.", m.JobView), **NOT_FOUND, **UNAVAILABLE}, path_params=JOB_ID),
     Operation("PUT", "jobs/{id}", "putJob", "Create or replace an archive job", "Jobs",
-              {200: Reply("Replaced.", m.JobView), 201: Reply("Created.", m.JobView), **BAD_REQUEST, **TOO_LARGE},
+              {200: Reply("Replaced.", m.JobView), 201: Reply("Created.", m.JobView), **BAD_REQUEST, **TOO_LARGE,
+               **UNAVAILABLE},
               path_params=JOB_ID, body=m.JobSettings),
     Operation("DELETE", "jobs/{id}", "deleteJob", "Delete an archive job", "Jobs",
-              {204: Reply("Deleted."), **NOT_FOUND}, path_params=JOB_ID),
+              {204: Reply("Deleted."), **NOT_FOUND, **UNAVAILABLE}, path_params=JOB_ID),
     Operation("POST", "categories/validate", "validateCategories", "Validate category names", "Categories",
               {200: Reply("One verdict per category.", m.CategoryCheckResult), **BAD_REQUEST, **TOO_LARGE},
               body=m.CategoryCheckRequest,

@@ -2,9 +2,16 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import requests
+import schemathesis
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from devtools.azurite import DEV_ACCOUNT, DEV_KEY
 from shared.bootstrap import reset_container
@@ -58,3 +65,29 @@ def test_health_is_503_when_storage_is_not_configured(api_settings: None, monkey
 
     assert answer.status_code == 503
     assert answer.json()["checks"] == {"storage": "unavailable (SettingsError)"}
+
+
+STORAGE_DOWN_CHECKS = [status_code_conformance, content_type_conformance, response_schema_conformance]
+CONFLICT = {"id": "20261009-00000000000000000000"}
+JOB = {"id": "some-job"}
+# Well-formed requests of every operation that needs storage: (operation id, path parameters, body).
+STORAGE_REQUESTS: tuple[tuple[str, dict[str, str], Any], ...] = (
+    ("listConflicts", {}, None), ("getConflict", CONFLICT, None), ("resolveConflict", CONFLICT, {"keep": []}),
+    ("listAudit", {}, None), ("exportAudit", {}, None), ("listJobs", {}, None), ("getJob", JOB, None),
+    ("putJob", JOB, {"user": "adele@contoso.com"}), ("deleteJob", JOB, None),
+)
+
+
+@pytest.mark.parametrize(("operation_id", "path", "body"), STORAGE_REQUESTS, ids=[r[0] for r in STORAGE_REQUESTS])
+def test_without_storage_an_operation_answers_its_documented_503(
+    storage_down: None, operation_id: str, path: dict[str, str], body: Any
+) -> None:
+    with LocalHost(app_functions()) as host:
+        api = f"{host.base_url}/api"
+        operation = schemathesis.openapi.from_url(f"{api}/openapi.json", timeout=10).find_operation_by_id(
+            operation_id)  # type: ignore[attr-defined]
+        case = operation.Case(path_parameters=path, **({} if body is None else {"body": body,
+                                                                               "media_type": "application/json"}))
+        answer = case.call_and_validate(base_url=api, timeout=20, checks=STORAGE_DOWN_CHECKS)
+
+    assert answer.status_code == 503, answer.text
