@@ -44,6 +44,7 @@ class Operation:
     query: type[BaseModel] | None = None
     body: type[BaseModel] | None = None
     body_required: bool = True
+    body_summary: str = ""  # the body's label in Power Automate; the model's name in words when empty
     produces: tuple[str, ...] = (JSON, PROBLEM_JSON)
     anonymous: bool = False  # no function key (health, Graph's webhooks)
 
@@ -69,7 +70,7 @@ API_OPERATIONS: tuple[Operation, ...] = (
               {200: Reply("Resolved; the kept events are being archived.", m.ResolveResult), **BAD_REQUEST,
                **NOT_FOUND, 409: _problem("Already resolved, or the day's archive is running."), **TOO_LARGE,
                503: _problem("Storage or the archive backend is unavailable; the conflict stays open.")},
-              path_params=CONFLICT_ID, body=m.ResolveRequest,
+              path_params=CONFLICT_ID, body=m.ResolveRequest, body_summary="Resolution",
               description="Keeps the chosen events (they are archived) and leaves the others out; audited."),
     Operation("GET", "audit", "listAudit", "List audit entries", "Audit",
               {200: Reply("A page of audit entries.", m.AuditPage), **BAD_REQUEST, **UNAVAILABLE}, query=q.AuditQuery),
@@ -90,12 +91,12 @@ API_OPERATIONS: tuple[Operation, ...] = (
     Operation("PUT", "jobs/{id}", "putJob", "Create or replace an archive job", "Jobs",
               {200: Reply("Replaced.", m.JobView), 201: Reply("Created.", m.JobView), **BAD_REQUEST, **TOO_LARGE,
                **UNAVAILABLE},
-              path_params=JOB_ID, body=m.JobSettings),
+              path_params=JOB_ID, body=m.JobSettings, body_summary="Job settings"),
     Operation("DELETE", "jobs/{id}", "deleteJob", "Delete an archive job", "Jobs",
               {204: Reply("Deleted."), **NOT_FOUND, **UNAVAILABLE}, path_params=JOB_ID),
     Operation("POST", "categories/validate", "validateCategories", "Validate category names", "Categories",
               {200: Reply("One verdict per category.", m.CategoryCheckResult), **BAD_REQUEST, **TOO_LARGE},
-              body=m.CategoryCheckRequest,
+              body=m.CategoryCheckRequest, body_summary="Categories to check",
               description="Customer, billing type and issues of each `<customer> - billable|non-billable` category."),
     Operation("GET", "health", "getHealth", "Check service health", "Service",
               {200: Reply("Every dependency answers.", m.HealthReport),
@@ -109,7 +110,7 @@ ARCHIVE_OPERATIONS: tuple[Operation, ...] = (
     Operation("POST", "archive", "startArchive", "Start an archive run", "Archive",
               {202: Reply("Started; poll the status links.", m.ArchiveStarted), **BAD_REQUEST,
                409: _problem("An archive of the same user and days is running."), **TOO_LARGE},
-              body=m.ArchiveStartBody,
+              body=m.ArchiveStartBody, body_summary="Archive request",
               description="Archives a user's calendar for a day or a range into the archive calendar."),
     Operation("GET", "archive/{instance_id}", "getArchiveStatus", "Get an archive run's status", "Archive",
               {200: Reply("Status, progress and (once done) the result.", m.ArchiveStatusView), **NOT_FOUND},

@@ -81,9 +81,10 @@ def _operation(operation: Operation, definitions: dict[str, Any]) -> dict[str, A
     if operation.query is not None:
         parameters.extend(query_parameters(operation.query))
     if operation.body is not None:
+        summary = operation.body_summary or label(operation.body.__name__)
         parameters.append(
-            {"name": "body", "in": "body", "required": operation.body_required,
-             "schema": model_ref(operation.body, definitions)}
+            {"name": "body", "in": "body", "required": operation.body_required, "description": summary + ".",
+             "x-ms-summary": summary, "schema": model_ref(operation.body, definitions)}
         )
     described: dict[str, Any] = {
         "operationId": operation.operation_id,

@@ -84,8 +84,9 @@ def test_operations_carry_what_a_custom_connector_needs(document: dict[str, Any]
     for operation in operations:
         assert operation["summary"] and len(operation["summary"]) <= 80 and not operation["summary"].endswith(".")
         for parameter in operation["parameters"]:
-            if parameter["in"] != "body":
-                assert parameter["x-ms-summary"], (operation["operationId"], parameter["name"])
+            assert parameter["x-ms-summary"], (operation["operationId"], parameter["name"])
+            if parameter["in"] == "body":
+                _assert_fields_are_labelled(document, parameter["schema"], operation["operationId"])
     assert document["securityDefinitions"]["function_key"] == {
         "type": "apiKey", "in": "header", "name": "x-functions-key",
         "description": "The function key (the `code` query parameter is accepted as well).",
@@ -93,6 +94,39 @@ def test_operations_carry_what_a_custom_connector_needs(document: dict[str, Any]
     health = document["paths"]["/health"]["get"]
     assert health["security"] == []
     assert "security" not in document["paths"]["/conflicts"]["get"]  # the document-wide key applies
+
+
+def _assert_fields_are_labelled(document: dict[str, Any], schema: dict[str, Any], where: str) -> None:
+    """Every field of a body, at any depth, carries the label Power Automate shows for it."""
+    seen: set[str] = set()
+
+    def walk(node: dict[str, Any]) -> None:
+        if "$ref" in node:
+            name = node["$ref"].split("/")[-1]
+            if name not in seen:
+                seen.add(name)
+                walk(document["definitions"][name])
+            return
+        for part in node.get("allOf", []):
+            walk(part)
+        for name, prop in node.get("properties", {}).items():
+            assert "$ref" in prop or prop.get("x-ms-summary"), (where, name)
+            walk(prop)
+        for key in ("items", "additionalProperties"):
+            if isinstance(node.get(key), dict):
+                walk(node[key])
+
+    walk(schema)
+    assert seen, where
+
+
+def test_body_labels_are_the_catalogs_or_the_models_name_in_words(document: dict[str, Any]) -> None:
+    def body(path: str, method: str) -> dict[str, Any]:
+        return next(p for p in document["paths"][path][method]["parameters"] if p["in"] == "body")
+
+    assert body("/conflicts/{id}/resolve", "post")["x-ms-summary"] == "Resolution"
+    assert body("/jobs/{id}", "put")["x-ms-summary"] == "Job settings"
+    assert body("/graph/notifications", "post")["x-ms-summary"] == "Change notification batch"
 
 
 def test_no_json_schema_construct_swagger_2_lacks_is_left(document: dict[str, Any]) -> None:
