@@ -31,24 +31,34 @@ def _padded_object(size: int) -> bytes:
     return frame[:-2] + b"x" * (size - len(frame)) + frame[-2:]
 
 
-def test_a_body_one_byte_over_the_limit_is_413() -> None:
-    answer = json_body(_request(_padded_object(MAX_BODY_BYTES + 1)))
+ONE_MB = 1024 * 1024  # the documented limit, spelled out so a changed constant fails here
 
+
+def test_the_limit_is_one_mb() -> None:
+    assert MAX_BODY_BYTES == ONE_MB
+
+
+def test_a_body_one_byte_over_the_limit_is_413() -> None:
+    body = _padded_object(ONE_MB + 1)
+
+    answer = json_body(_request(body))
+
+    assert len(body) == 1_048_577
     assert isinstance(answer, func.HttpResponse)
     assert answer.status_code == 413 and answer.mimetype == "application/problem+json"
     assert json.loads(answer.get_body()) == {
         "type": "about:blank", "title": "Payload Too Large", "status": 413,
-        "detail": f"the body is larger than {MAX_BODY_BYTES} bytes", "errors": [],
+        "detail": "the body is larger than 1048576 bytes", "errors": [],
     }
 
 
 def test_a_body_of_exactly_the_limit_is_read() -> None:
-    body = _padded_object(MAX_BODY_BYTES)
+    body = _padded_object(ONE_MB)
 
     read = json_body(_request(body))
 
-    assert len(body) == MAX_BODY_BYTES
-    assert isinstance(read, dict) and len(read["note"]) == MAX_BODY_BYTES - len(b'{"note": ""}')
+    assert len(body) == 1_048_576
+    assert isinstance(read, dict) and len(read["note"]) == ONE_MB - len(b'{"note": ""}')
 
 
 @pytest.fixture(params=["C scanner", "Python scanner"])
