@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterator
+from http import HTTPStatus
 from typing import Any
 
 import pytest
@@ -78,18 +79,24 @@ def call(api: str) -> Call:
 
 
 PROBLEM_KEYS = {"type", "title", "status", "detail", "errors"}
+# With `type` about:blank the title is the status' own phrase (RFC 9457 4.2.1); 413 goes by its RFC 9110 name too.
+OTHER_PHRASES = {413: {"Payload Too Large", "Content Too Large"}}
 
 
 def assert_problem(response: requests.Response, status: int, field: str | None = None) -> dict[str, Any]:
-    """The documented problem shape, whole: every member, the HTTP status repeated, `errors` as field/message pairs."""
+    """The documented problem shape, whole: every member, the HTTP status repeated, `errors` as field/message pairs.
+
+    A 400 must name the field at fault (pass `field`): in `errors` and in `detail`. Other statuses name no field.
+    """
+    assert status != 400 or field, "a 400 names the field at fault: pass the field it must name"
     assert response.status_code == status, response.text
     assert response.headers["Content-Type"].split(";")[0].strip() == "application/problem+json"
     body: dict[str, Any] = response.json()
     assert set(body) == PROBLEM_KEYS, body
-    assert body["status"] == status
-    assert isinstance(body["type"], str) and body["type"]
-    assert isinstance(body["title"], str) and body["title"]
-    assert isinstance(body["detail"], str) and body["detail"]
+    assert body["status"] == status and type(body["status"]) is int, body
+    assert body["type"] == "about:blank", body
+    assert body["title"] in {HTTPStatus(status).phrase, *OTHER_PHRASES.get(status, ())}, body
+    assert isinstance(body["detail"], str) and body["detail"].strip(), body
     errors = body["errors"]
     assert isinstance(errors, list), body
     for error in errors:
@@ -97,7 +104,10 @@ def assert_problem(response: requests.Response, status: int, field: str | None =
         assert isinstance(error["field"], str) and error["field"], body
         assert isinstance(error["message"], str) and error["message"], body
     if status == 400:
-        assert errors, "a 400 names the fields at fault"
-    if field is not None:
+        assert errors, f"a 400 names the fields at fault: {body}"
         assert field in [error["field"] for error in errors], body
+        assert field in body["detail"], body
+    else:
+        assert errors == [], body
+        assert field is None, "only a 400 names fields"
     return body
