@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from shared.config import GraphAuthMode, SettingsError, load_settings
+from tests.planted import PLANTED_ACCOUNT_KEY, planted_storage_connection
 
 NAMES = [
     "AzureWebJobsStorage", "AzureWebJobsStorage__accountName", "GRAPH_BASE_URL", "GRAPH_ACCESS_TOKEN",
@@ -65,8 +66,8 @@ def test_a_malformed_setting_is_named(monkeypatch: pytest.MonkeyPatch, name: str
 
 
 def test_a_secret_value_never_appears_in_the_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("AzureWebJobsStorage", "AccountName=x;AccountKey=c2VjcmV0LWtleS12YWx1ZQ==")
+    monkeypatch.setenv("AzureWebJobsStorage", planted_storage_connection("x"))
     monkeypatch.setenv("GRAPH_BASE_URL", "not-a-url")
     with pytest.raises(SettingsError) as error:
         load_settings()
-    assert "c2VjcmV0" not in str(error.value)
+    assert PLANTED_ACCOUNT_KEY not in str(error.value)

@@ -8,6 +8,7 @@ import pytest
 from shared.services.audit import AuditService
 from shared.storage import AuditEntry, AuditLog, InvalidContinuationError, TableAuditLog
 from shared.storage.tables import TableStore
+from tests.planted import PLANTED_ACCOUNT_KEY, planted_storage_connection
 
 T0 = dt.datetime(2025, 3, 10, 9, 0, tzinfo=dt.UTC)
 JWT = "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJhZGVsZUBjb250b3NvLmNvbSJ9.c2lnbmF0dXJlLXBhcnQtaGVyZQ"
@@ -110,7 +111,7 @@ def test_planted_secrets_never_reach_the_stored_row(table_store: TableStore, tab
         f"Graph said 401 for Authorization: Bearer {JWT}",
         details={
             "clientState": "s3cr3t-client-state", "request": {"headers": {"Authorization": f"Bearer {JWT}"}},
-            "storage": "DefaultEndpointsProtocol=https;AccountName=a;AccountKey=QUJDREVGR0hJSktMTU5PUA==;",
+            "storage": planted_storage_connection("a"),
             "sas_url": "https://a.blob.core.windows.net/c/b?sv=2024-01-01&sig=Zm9vYmFyYmF6cXV4",
             "event": {"subject": "1:1", "body": {"contentType": "text", "content": body}, "bodyPreview": body},
             "token": JWT,
@@ -122,6 +123,6 @@ def test_planted_secrets_never_reach_the_stored_row(table_store: TableStore, tab
     text = json.dumps([dict(e) for e in raw], default=str)
 
     assert len(raw) == 1
-    for secret in (JWT, "s3cr3t-client-state", "QUJDREVGR0hJSktMTU5PUA==", "Zm9vYmFyYmF6cXV4", "salary review"):
+    for secret in (JWT, "s3cr3t-client-state", PLANTED_ACCOUNT_KEY, "Zm9vYmFyYmF6cXV4", "salary review"):
         assert secret not in text
     assert "[redacted]" in text and "1:1" in text

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from shared.services.audit import REDACTED, AuditService, is_secret_name, redact, redact_text
 from shared.storage.memory import InMemoryAuditLog
 from shared.storage.models import AuditEntry
+from tests.planted import PLANTED_ACCOUNT_KEY, planted_storage_connection
 
 T0 = dt.datetime(2025, 3, 10, 9, 0, tzinfo=dt.UTC)
 JWT = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhZGVsZSJ9.c2lnbmF0dXJlLXBhcnQ"
@@ -34,7 +35,7 @@ def stored(log: InMemoryAuditLog) -> list[AuditEntry]:
     [
         f"Authorization: Bearer {JWT}",
         f"token {JWT} expired",
-        "DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=QUJDREVGR0hJSktMTU5PUA==;EndpointSuffix=x",
+        planted_storage_connection("acct", EndpointSuffix="x"),
         "https://acct.blob.core.windows.net/c/b?sv=2024-01-01&sig=Zm9vYmFy%2Bbaz&se=2025",
         "POST /token client_id=abc&client_secret=Very~Secret.Value_123&grant_type=client_credentials",
         '{"access_token": "opaque-token-value", "expires_in": 3599}',
@@ -49,7 +50,7 @@ def test_secret_values_are_redacted_from_text(text: str) -> None:
     cleaned = redact_text(text)
 
     assert REDACTED in cleaned
-    for secret in (JWT, "QUJDREVGR0hJSktMTU5PUA==", "Zm9vYmFy", "Very~Secret", "opaque-token-value",
+    for secret in (JWT, PLANTED_ACCOUNT_KEY, "Zm9vYmFy", "Very~Secret", "opaque-token-value",
                    "AXoAabcdef", "shared-secret-42", "qrstuvwxyzABCDEF5678"):
         assert secret not in cleaned
 
