@@ -153,7 +153,7 @@ class Container:
         from shared.graph.factory import graph_client_from_settings
 
         reader = None if self.settings.effective_auth_mode is GraphAuthMode.STATIC else self.secrets
-        return graph_client_from_settings(self.settings, secret_reader=reader.get if reader else None)
+        return graph_client_from_settings(self.settings, secret_reader=reader)
 
     @cached_property
     def calendars(self) -> CalendarService:

@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     graph_certificate_name: str = Field(default="graph-certificate", alias="GRAPH_CERTIFICATE_NAME")
     graph_timeout_seconds: float = Field(default=30.0, gt=0, alias="GRAPH_TIMEOUT_SECONDS")
     graph_max_attempts: int = Field(default=6, ge=1, le=20, alias="GRAPH_MAX_ATTEMPTS")
+    graph_token_cache_path: str | None = Field(default=None, alias="GRAPH_TOKEN_CACHE_PATH")
+    authority_host: str = Field(default="https://login.microsoftonline.com", alias="AZURE_AUTHORITY_HOST")
     managed_identity_client_id: str | None = Field(default=None, alias="AZURE_CLIENT_ID")
     key_vault_url: str | None = Field(default=None, alias="KEY_VAULT_URL")
 
@@ -62,6 +64,14 @@ class Settings(BaseSettings):
             return value
         if not value.startswith(("https://", "http://")):
             raise ValueError("must be an http(s) URL")
+        return value.rstrip("/")
+
+    @field_validator("authority_host")
+    @classmethod
+    def _https_url(cls, value: str) -> str:
+        # Client secrets and assertions are posted to this host: never over plain HTTP.
+        if not value.startswith("https://"):
+            raise ValueError("must be an https URL")
         return value.rstrip("/")
 
     @field_validator("storage_connection")

@@ -48,6 +48,10 @@ class SecretAccessError(RuntimeError):
 class SecretReader(Protocol):
     def get(self, name: str) -> str: ...
 
+    def invalidate(self, name: str | None = None) -> None:
+        """Forget a cached value, e.g. after the service it is for rejected it."""
+        ...
+
 
 class _SecretClient(Protocol):
     """The part of azure.keyvault.secrets.SecretClient we use."""

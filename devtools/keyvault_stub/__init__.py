@@ -1,6 +1,15 @@
-"""Local Key Vault (secrets API over HTTPS) and managed identity endpoint, for tests and local runs."""
+"""Local Key Vault (secrets API over HTTPS), identity platform and managed identity endpoint, for tests."""
 
+from devtools.keyvault_stub.entra import EntraStub, TokenGrant
 from devtools.keyvault_stub.identity import ManagedIdentityEndpointStub, TokenRequest
 from devtools.keyvault_stub.server import DEFAULT_TENANT, KeyVaultStub, RecordedRequest
 
-__all__ = ["DEFAULT_TENANT", "KeyVaultStub", "ManagedIdentityEndpointStub", "RecordedRequest", "TokenRequest"]
+__all__ = [
+    "DEFAULT_TENANT",
+    "EntraStub",
+    "KeyVaultStub",
+    "ManagedIdentityEndpointStub",
+    "RecordedRequest",
+    "TokenGrant",
+    "TokenRequest",
+]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shared.config import GraphAuthMode, Settings, SettingsError
 from shared.graph.auth import (
@@ -13,10 +13,14 @@ from shared.graph.auth import (
     MsalTokenProvider,
     StaticTokenProvider,
     TokenProvider,
+    VaultCredential,
+    default_token_cache_path,
 )
 from shared.graph.client import GraphClient
 
-SecretReader = Callable[[str], str]
+if TYPE_CHECKING:
+    from shared.secrets import SecretReader
+
 # The audience Entra ID expects for a managed identity's assertion in a federated credential.
 FEDERATION_AUDIENCE = "api://AzureADTokenExchange/.default"
 
@@ -31,16 +35,25 @@ def token_provider_from_settings(
     if mode is GraphAuthMode.STATIC:
         return StaticTokenProvider(settings.graph_access_token or "")
     if mode is GraphAuthMode.CLIENT_SECRET:
-        secret = settings.graph_client_secret or _read_secret(secret_reader, settings.graph_client_secret_name,
-                                                              "GRAPH_CLIENT_SECRET")
-        return MsalTokenProvider(*_app_identity(settings), client_secret=secret)
+        if settings.graph_client_secret:
+            return MsalTokenProvider(*_app_identity(settings), client_secret=settings.graph_client_secret,
+                                     authority_host=settings.authority_host)
+        reader = _vault(secret_reader, settings.graph_client_secret_name, "GRAPH_CLIENT_SECRET")
+        source = VaultCredential(reader, settings.graph_client_secret_name)
+        return MsalTokenProvider(*_app_identity(settings), source, authority_host=settings.authority_host)
     if mode is GraphAuthMode.CERTIFICATE:
-        pem = _read_secret(secret_reader, settings.graph_certificate_name, "GRAPH_CERTIFICATE_NAME")
-        return MsalTokenProvider(*_app_identity(settings), certificate_pem=pem)
+        reader = _vault(secret_reader, settings.graph_certificate_name, "GRAPH_CERTIFICATE_NAME")
+        source = VaultCredential(reader, settings.graph_certificate_name, certificate=True)
+        return MsalTokenProvider(*_app_identity(settings), source, authority_host=settings.authority_host)
     if mode is GraphAuthMode.MANAGED_IDENTITY:
         return CredentialTokenProvider(_managed_identity_credential(settings))
     if mode is GraphAuthMode.DEVICE_CODE:
-        return DeviceCodeTokenProvider(*_app_identity(settings), prompt_callback or _prompt_on_stderr)
+        return DeviceCodeTokenProvider(
+            *_app_identity(settings),
+            prompt_callback or _prompt_on_stderr,
+            authority_host=settings.authority_host,
+            cache_path=settings.graph_token_cache_path or default_token_cache_path(),
+        )
     raise SettingsError(f"GRAPH_AUTH_MODE: unsupported mode {mode!r}")
 
 
@@ -66,14 +79,11 @@ def _app_identity(settings: Settings) -> tuple[str, str]:
     return settings.graph_tenant_id or "", settings.graph_client_id or ""
 
 
-def _read_secret(secret_reader: SecretReader | None, name: str, setting: str) -> str:
+def _vault(secret_reader: SecretReader | None, name: str, setting: str) -> SecretReader:
     if secret_reader is None:
         raise SettingsError(f"{setting}: the Graph credential lives in Key Vault secret {name!r} but no Key Vault "
                             "reader is configured (set KEY_VAULT_URL)")
-    value = secret_reader(name)
-    if not value:
-        raise SettingsError(f"{setting}: Key Vault secret {name!r} is empty")
-    return value
+    return secret_reader
 
 
 def _managed_identity_credential(settings: Settings) -> Any:
@@ -88,7 +98,9 @@ def _managed_identity_credential(settings: Settings) -> Any:
     def assertion() -> str:
         return str(identity.get_token(FEDERATION_AUDIENCE).token)
 
-    return ClientAssertionCredential(settings.graph_tenant_id, settings.graph_client_id, assertion)
+    return ClientAssertionCredential(
+        settings.graph_tenant_id, settings.graph_client_id, assertion, authority=settings.authority_host
+    )
 
 
 def _prompt_on_stderr(message: str) -> None:

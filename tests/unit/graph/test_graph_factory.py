@@ -8,11 +8,20 @@ import pytest
 
 from shared.config import Settings, SettingsError
 from shared.graph import factory
-from shared.graph.auth import CredentialTokenProvider, DeviceCodeTokenProvider, MsalTokenProvider, StaticTokenProvider
+from shared.graph.auth import (
+    CredentialTokenProvider,
+    DeviceCodeTokenProvider,
+    FixedCredential,
+    MsalTokenProvider,
+    StaticTokenProvider,
+    VaultCredential,
+)
 from shared.graph.client import GraphClient
+from shared.graph.errors import GraphAuthError
 
 _GRAPH_ENV = ["GRAPH_ACCESS_TOKEN", "GRAPH_AUTH_MODE", "GRAPH_TENANT_ID", "GRAPH_CLIENT_ID", "GRAPH_CLIENT_SECRET",
-              "AZURE_CLIENT_ID", "GRAPH_BASE_URL", "GRAPH_TIMEOUT_SECONDS", "GRAPH_MAX_ATTEMPTS"]
+              "AZURE_CLIENT_ID", "GRAPH_BASE_URL", "GRAPH_TIMEOUT_SECONDS", "GRAPH_MAX_ATTEMPTS",
+              "AZURE_AUTHORITY_HOST", "GRAPH_TOKEN_CACHE_PATH"]
 
 
 @pytest.fixture(autouse=True)
@@ -51,20 +60,34 @@ def test_client_settings_are_applied() -> None:
     assert isinstance(client._tokens, StaticTokenProvider)
 
 
+class DictVault:
+    """A SecretReader over a dict, recording what was asked: the factory only wires it, nothing is read yet."""
+
+    def __init__(self, **secrets: str) -> None:
+        self.secrets = secrets
+        self.asked: list[str] = []
+
+    def get(self, name: str) -> str:
+        self.asked.append(name)
+        return self.secrets[name]
+
+    def invalidate(self, name: str | None = None) -> None:
+        return None
+
+
 def test_client_secret_from_settings_or_key_vault() -> None:
     common = {"GRAPH_AUTH_MODE": "client_secret", "GRAPH_TENANT_ID": "t", "GRAPH_CLIENT_ID": "c"}
     direct = factory.token_provider_from_settings(_settings(GRAPH_CLIENT_SECRET="direct", **common))
-    assert isinstance(direct, MsalTokenProvider) and direct._credential == "direct"
-    asked: list[str] = []
-
-    def vault(name: str) -> str:
-        asked.append(name)
-        return "vaulted"
+    assert isinstance(direct, MsalTokenProvider)
+    assert isinstance(direct._source, FixedCredential) and direct._source.read() == "direct"
+    vault = DictVault(**{"graph-secret": "vaulted"})
 
     from_vault = factory.token_provider_from_settings(_settings(GRAPH_CLIENT_SECRET_NAME="graph-secret", **common),
                                                       vault)
-    assert isinstance(from_vault, MsalTokenProvider) and from_vault._credential == "vaulted"
-    assert asked == ["graph-secret"]
+
+    assert isinstance(from_vault, MsalTokenProvider) and isinstance(from_vault._source, VaultCredential)
+    assert vault.asked == []  # read when a token is needed, so a rotation is seen without a restart
+    assert from_vault._source.read() == "vaulted" and vault.asked == ["graph-secret"]
     with pytest.raises(SettingsError, match="KEY_VAULT_URL"):
         factory.token_provider_from_settings(_settings(**common))
 
@@ -73,13 +96,14 @@ def test_certificate_comes_from_key_vault() -> None:
     settings = _settings(GRAPH_AUTH_MODE="certificate", GRAPH_TENANT_ID="t", GRAPH_CLIENT_ID="c")
     with pytest.raises(SettingsError, match="graph-certificate"):
         factory.token_provider_from_settings(settings)
-    with pytest.raises(SettingsError, match="is empty"):
-        factory.token_provider_from_settings(settings, lambda name: "")
+    empty = factory.token_provider_from_settings(settings, DictVault(**{"graph-certificate": ""}))
+    with pytest.raises(GraphAuthError, match="'graph-certificate' holding the Graph credential is empty"):
+        empty.get_token()
     pem = "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n-----BEGIN CERTIFICATE-----\nBBBB\n" \
           "-----END CERTIFICATE-----\n"
-    provider = factory.token_provider_from_settings(settings, lambda name: pem)
+    provider = factory.token_provider_from_settings(settings, DictVault(**{"graph-certificate": pem}))
     assert isinstance(provider, MsalTokenProvider)
-    assert provider._credential == {
+    assert provider._source.read() == {
         "private_key": "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----",
         "public_certificate": "-----BEGIN CERTIFICATE-----\nBBBB\n-----END CERTIFICATE-----",
     }
@@ -114,3 +138,20 @@ def test_device_code_uses_the_given_prompt() -> None:
     assert isinstance(provider, DeviceCodeTokenProvider)
     provider._prompt("enter code ABCD")
     assert prompts == ["enter code ABCD"]
+
+
+def test_device_code_keeps_its_cache_in_the_user_configuration_folder(monkeypatch: pytest.MonkeyPatch,
+                                                                      tmp_path: Any) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    provider = factory.token_provider_from_settings(
+        _settings(GRAPH_AUTH_MODE="device_code", GRAPH_TENANT_ID="t", GRAPH_CLIENT_ID="c")
+    )
+    assert isinstance(provider, DeviceCodeTokenProvider)
+    assert provider._cache_path == tmp_path / "admin-assistant" / "msal-token-cache.json"
+
+
+def test_the_authority_host_must_be_https() -> None:
+    with pytest.raises(ValueError, match="AZURE_AUTHORITY_HOST"):
+        _settings(AZURE_AUTHORITY_HOST="http://login.example.test")
+    assert _settings(AZURE_AUTHORITY_HOST="https://login.microsoftonline.us/").authority_host == \
+        "https://login.microsoftonline.us"
