@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from shared.graph.client import GraphClient
     from shared.graph.subscriptions import SubscriptionService
     from shared.services.audit import AuditService
+    from shared.services.source_index import SourceIndex
     from shared.storage.lease import MailboxLease
     from shared.storage.protocols import (
         AuditLog,
@@ -140,6 +141,12 @@ class Container:
         from shared.storage.issues import TableIssueLog
 
         return TableIssueLog(self.tables)
+
+    @cached_property
+    def source_index(self) -> SourceIndex:
+        from shared.services.source_index import TableSourceIndex
+
+        return TableSourceIndex(self.tables)
 
     @cached_property
     def secrets(self) -> Any:

@@ -23,7 +23,6 @@ from shared.services.notification_contracts import (
     describe_message,
     parse_message,
 )
-from shared.services.source_index import TableSourceIndex
 from shared.services.subscriptions import SubscriptionManager
 
 if TYPE_CHECKING:
@@ -46,7 +45,7 @@ class WorkResult(BaseModel):
 def live_rules_from(deps: Container) -> LiveRules:
     return LiveRules(
         deps.calendars, deps.jobs, deps.privacy_log, deps.issue_log, deps.conflicts, deps.audit,
-        TableSourceIndex(deps.tables), deps.clock,
+        deps.source_index, deps.clock,
     )
 
 
