@@ -8,7 +8,8 @@ import typer
 from rich.console import Console
 
 stderr = Console(stderr=True)
-stdout = Console()
+# Lines a script may read are never wrapped at the width rich assumes when stdout is not a terminal (80).
+stdout = Console(soft_wrap=True)
 
 
 def fail(message: str, code: int = 2) -> NoReturn:

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 import requests
@@ -12,6 +16,7 @@ from shared.bootstrap import container
 from tests.e2e.notifications.conftest import Stack, run_cli, tomorrow
 from tests.e2e.runtime.polling import wait_for
 
+ROOT = Path(__file__).resolve().parents[3]
 ENDPOINTS = ("graph/notifications", "graph/lifecycle")
 
 
@@ -46,6 +51,26 @@ def test_subscribe_command_creates_a_subscription_both_urls_validated(
     [row] = stack.audit("subscription")
     assert (row.operation, row.status) == ("create", "success")
     assert record.client_state not in row.model_dump_json()
+
+
+def test_the_installed_command_subscribes_and_lists_from_a_fresh_process(stack: Stack, tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}  # the stack's settings, as a user's shell would carry them
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "shared", *args], cwd=tmp_path, env=env, capture_output=True,
+                              text=True, timeout=120)
+
+    subscribed = cli("subscribe", "--user", stack.user, "--notification-url", stack.notification_url)
+    listed = cli("subscriptions", "list", "--json")
+
+    assert subscribed.returncode == 0, subscribed.stderr
+    [created] = stack.sim.subscriptions()
+    assert created["lifecycleNotificationUrl"] == stack.lifecycle_url  # defaulted next to the notification URL
+    assert subscribed.stdout.startswith(f"subscription {created['id']} for {stack.user} until ")
+    assert listed.returncode == 0, listed.stderr
+    [row] = [r for r in json.loads(listed.stdout) if r["user"] == stack.user]
+    assert row["id"] == created["id"] and "client_state" not in row
+    assert created["clientState"] not in subscribed.stdout + subscribed.stderr + listed.stdout + listed.stderr
 
 
 def test_subscribe_command_without_a_reachable_webhook_fails_with_one_line(
