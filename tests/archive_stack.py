@@ -25,6 +25,9 @@ class CliRun:
     def json(self) -> dict[str, Any]:
         return json.loads(self.stdout)
 
+    def json_list(self) -> list[Any]:
+        return json.loads(self.stdout)
+
 
 @pytest.fixture
 def stack(

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from typing import Annotated
 
 import typer
 from pydantic import ValidationError
-from rich.table import Table
+from rich.table import Column, Table
 
 from shared.cli.output import fail, stdout
 
@@ -47,10 +48,18 @@ def add(
 
 
 @app.command("list")
-def list_jobs() -> None:
+def list_jobs(
+    json_output: Annotated[bool, typer.Option("--json", help="Print a JSON array on stdout.")] = False,
+) -> None:
     """List archive jobs."""
-    table = Table("id", "user", "source", "archive", "time zone", "strict", "run hour", "enabled")
-    for job in _jobs().list():
+    jobs = _jobs().list()
+    if json_output:
+        typer.echo(json.dumps([job.model_dump(mode="json") for job in jobs], indent=2))
+        return
+    # Folded, not cut: ids, mailboxes and calendar names are what the other commands take.
+    table = Table(*(Column(name, overflow="fold") for name in ("id", "user", "source", "archive", "time zone")),
+                  "strict", "run hour", "enabled")
+    for job in jobs:
         table.add_row(
             job.id, job.user, job.source_calendar or "(primary)", job.archive_calendar, job.timezone,
             "yes" if job.strict else "no", str(job.run_hour), "yes" if job.enabled else "no",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -13,6 +13,7 @@ from shared.bootstrap import container
 from shared.orchestrators.archive import ARCHIVE_ORCHESTRATOR, FETCH_DAY, WRITE_BATCH
 from shared.runtime.engine import DurableEngine
 from shared.runtime.local_app import new_engine
+from shared.storage.models import Conflict
 from tests.archive_stack import USER, event, slot
 
 
@@ -130,3 +131,46 @@ def test_a_run_that_cannot_finish_fails_with_an_audit_row_and_leaves_no_staged_d
     assert (row.operation, row.status) == ("archive_run", "failure")
     assert "Graph is unreachable" in row.message
     assert container().staging.delete_prefix("doomed/") == 0, "staged blobs were left behind"
+
+
+def test_a_conflict_row_holds_every_item_with_its_times_show_as_importance_and_the_run(stack, engine):
+    day = "2026-11-10"
+    board = stack.add_event(USER, event(day, "13:00", "14:00", "Board", importance="high"))
+    escalation = stack.add_event(USER, event(day, "13:30", "14:30", "Escalation", importance="high",
+                                             showAs="oof"))
+
+    first = run(engine, "conflict-1", start=day, end=day)
+    [row] = day_conflicts(day)
+
+    assert row.id == Conflict.make_id(USER, date.fromisoformat(day), row.group_key)
+    assert (row.user, row.date, row.status, row.instance_id) == (USER, date(2026, 11, 10), "open", "conflict-1")
+    items = sorted(row.items, key=lambda i: i.start)
+    assert [(i.event_id, i.subject, i.show_as, i.importance) for i in items] == [
+        (board["id"], "Board", "busy", "high"), (escalation["id"], "Escalation", "oof", "high"),
+    ]
+    assert [(i.start, i.end) for i in items] == [
+        (datetime(2026, 11, 10, 13, 0, tzinfo=UTC), datetime(2026, 11, 10, 14, 0, tzinfo=UTC)),
+        (datetime(2026, 11, 10, 13, 30, tzinfo=UTC), datetime(2026, 11, 10, 14, 30, tzinfo=UTC)),
+    ]
+    assert first.output["conflicts"] == 1
+
+    run(engine, "conflict-2", start=day, end=day)
+
+    [again] = day_conflicts(day)
+    assert again.id == row.id and again.instance_id == "conflict-2"  # the same row, naming the latest run
+
+
+def test_a_range_reports_its_progress_a_week_of_days_at_a_time(stack, engine):
+    for offset in range(10):
+        stack.add_event(USER, event(f"2026-10-{offset + 12:02d}", "09:00", "10:00", f"Standup {offset}"))
+    seen: list[dict[str, Any]] = []
+    engine.subscribe(lambda status: seen.append(status.custom_status) if status.instance_id == "ten-days"
+                     and isinstance(status.custom_status, dict) else None)
+
+    done = run(engine, "ten-days", start="2026-10-12", end="2026-10-21")
+
+    progress = [(s["stage"], s["days_done"], s["days_total"]) for s in seen]
+    assert [p for i, p in enumerate(progress) if i == 0 or p != progress[i - 1]] == [
+        ("resolving calendars", 0, 10), ("archiving", 7, 10), ("done", 10, 10),
+    ]  # the last week's "archiving" and "done" are set in one episode: only "done" is ever visible
+    assert done.custom_status == {"stage": "done", "days_total": 10, "days_done": 10, "archived": 10, "failed": 0}
