@@ -10,7 +10,14 @@ import azure.durable_functions as df
 import azure.functions as func
 from pydantic import ValidationError
 
-from functions.http_problem import bad_request, from_validation_error, json_body, json_response, problem
+from functions.http_problem import (
+    bad_request,
+    from_validation_error,
+    guarded_async,
+    json_body,
+    json_response,
+    problem,
+)
 from shared.orchestrators import archive as orchestration
 
 if TYPE_CHECKING:
@@ -33,6 +40,10 @@ async def archive_timer(timer: func.TimerRequest, client: df.DurableOrchestratio
 @bp.route(route="archive", methods=["POST"])
 @bp.durable_client_input(client_name="client")
 async def archive_start(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> func.HttpResponse:
+    return await guarded_async(lambda: _start_archive(req, client))
+
+
+async def _start_archive(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> func.HttpResponse:
     from shared.archive.requests import ArchiveInputError, archive_owner, build_request, instance_id_for
     from shared.archive.starts import start_archive
     from shared.bootstrap import container

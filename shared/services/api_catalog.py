@@ -109,7 +109,7 @@ API_OPERATIONS: tuple[Operation, ...] = (
 ARCHIVE_OPERATIONS: tuple[Operation, ...] = (
     Operation("POST", "archive", "startArchive", "Start an archive run", "Archive",
               {202: Reply("Started; poll the status links.", m.ArchiveStarted), **BAD_REQUEST,
-               409: _problem("An archive of the same user and days is running."), **TOO_LARGE},
+               409: _problem("An archive of the same user and days is running."), **TOO_LARGE, **UNAVAILABLE},
               body=m.ArchiveStartBody, body_summary="Archive request",
               description="Archives a user's calendar for a day or a range into the archive calendar."),
     Operation("GET", "archive/{instance_id}", "getArchiveStatus", "Get an archive run's status", "Archive",

@@ -75,6 +75,7 @@ STORAGE_REQUESTS: tuple[tuple[str, dict[str, str], Any], ...] = (
     ("listConflicts", {}, None), ("getConflict", CONFLICT, None), ("resolveConflict", CONFLICT, {"keep": []}),
     ("listAudit", {}, None), ("exportAudit", {}, None), ("listJobs", {}, None), ("getJob", JOB, None),
     ("putJob", JOB, {"user": "adele@contoso.com"}), ("deleteJob", JOB, None),
+    ("startArchive", {}, {"user": "adele@contoso.com", "date": "2026-11-24"}),
 )
 
 
