@@ -26,7 +26,6 @@ from shared.domain.archive_plan import DayPlan
 from shared.domain.archive_plan import plan_day as plan_rules
 from shared.domain.dates import local_day_window
 from shared.graph.calendars import EventWriteRequest
-from shared.services.source_index import SourceEntry
 from shared.storage.models import Conflict, ConflictItem, PrivacyChangeRecord
 
 PRIVACY = "privacy"
@@ -149,10 +148,6 @@ def record_run(payload: dict[str, Any], deps: Container | None = None) -> dict[s
                     reason="personal or travel appointment",
                 )
             )
-    deps.source_index.remember_many(
-        SourceEntry(user=day.user, event_id=event_id, source_key=key, day=day.day)
-        for key, event_id in plan.sources.items() if key not in failed_keys
-    )
     result = DayResult(
         day=day.day,
         fetched=plan.fetched,

@@ -10,7 +10,7 @@ from typing import Any
 
 from shared.domain.appointment import Appointment
 from shared.domain.dates import load_zone
-from shared.domain.extended_properties import SOURCE_KEY_PROPERTY_ID, source_key_of
+from shared.domain.extended_properties import SOURCE_EVENT_PROPERTY_ID, SOURCE_KEY_PROPERTY_ID, source_key_of
 from shared.domain.graph_time import GraphTimeError, format_graph_datetime, parse_graph_datetime
 
 __all__ = ["SOURCE_KEY_PROPERTY_ID", "copy_differs", "copy_payload", "owning_day", "source_key"]
@@ -55,7 +55,10 @@ def copy_payload(appt: Appointment, source_calendar_id: str) -> dict[str, Any]:
         "sensitivity": appt.sensitivity,
         "importance": appt.importance,
         "isReminderOn": False,
-        "singleValueExtendedProperties": [{"id": SOURCE_KEY_PROPERTY_ID, "value": key}],
+        "singleValueExtendedProperties": [
+            {"id": SOURCE_KEY_PROPERTY_ID, "value": key},
+            {"id": SOURCE_EVENT_PROPERTY_ID, "value": appt.id},
+        ],
     }
 
 

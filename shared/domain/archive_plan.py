@@ -55,9 +55,6 @@ class DayPlan(BaseModel):
     dropped: list[str] = []
     privacy_changes: list[PrivacyChange]
     issues: list[str]
-    # Source key -> source event id of every appointment archived (or to be) this day: a later `deleted`
-    # notification names only the event id, so this is how it finds the archive copy.
-    sources: dict[str, str] = {}
 
 
 def plan_day(
@@ -116,13 +113,11 @@ def plan_day(
 
     writes: list[EventWrite] = []
     already_archived = 0
-    sources: dict[str, str] = {}
     copies = _copies_by_key(existing_copies, issues)
     for appt in appointments:
         if appt.id in excluded:
             continue
         key = appt.source_key or source_key(source_calendar_id, appt)
-        sources[key] = appt.id
         payload = copy_payload(appt, source_calendar_id)
         existing = copies.get(key)
         if existing is None:
@@ -146,7 +141,6 @@ def plan_day(
         dropped=[event_id for event_id, why in excluded.items() if why == "dropped"],
         privacy_changes=privacy_changes,
         issues=issues,
-        sources=sources,
     )
 
 

@@ -1,4 +1,4 @@
-"""The single-value extended property that ties an archive copy to its source event."""
+"""The single-value extended properties that tie an archive copy to its source event."""
 
 from __future__ import annotations
 
@@ -6,6 +6,9 @@ from typing import Any
 
 # Fixed GUID of our property set; changing it would make every existing copy unrecognisable.
 SOURCE_KEY_PROPERTY_ID = "String {2f5c8f8e-3b4a-4c55-9d2a-6a1e0c2b7d41} Name AdminAssistantSourceKey"
+# The source event's (immutable) id: a `deleted` notification names only that id, and the event can no longer be read
+# to work out its source key, so the copy is found by this property instead.
+SOURCE_EVENT_PROPERTY_ID = "String {2f5c8f8e-3b4a-4c55-9d2a-6a1e0c2b7d41} Name AdminAssistantSourceEventId"
 
 
 def single_value_property(event: dict[str, Any], property_id: str) -> str | None:

@@ -11,7 +11,7 @@ from urllib.parse import unquote
 
 from pydantic import BaseModel, ConfigDict
 
-from shared.domain.extended_properties import SOURCE_KEY_PROPERTY_ID
+from shared.domain.extended_properties import SOURCE_EVENT_PROPERTY_ID, SOURCE_KEY_PROPERTY_ID
 from shared.graph.client import GraphClient
 from shared.graph.errors import GraphNotFoundError
 from shared.graph.event_writes import EventWriteRequest, EventWriteResult, write_batch_items, write_results
@@ -167,10 +167,18 @@ class CalendarService:
 
     def find_by_source_key(self, user: str, calendar_id: str | None, key: str) -> dict[str, Any] | None:
         """The copy carrying `key` in our extended property, if any (the value match is case-insensitive)."""
-        property_id = self.source_key_property_id
+        return self._find_by_property(user, calendar_id, self.source_key_property_id, key)
+
+    def find_by_source_event(self, user: str, calendar_id: str | None, event_id: str) -> dict[str, Any] | None:
+        """The copy made from the source event `event_id` (copies written since the property was introduced)."""
+        return self._find_by_property(user, calendar_id, SOURCE_EVENT_PROPERTY_ID, event_id)
+
+    def _find_by_property(
+        self, user: str, calendar_id: str | None, property_id: str, value: str
+    ) -> dict[str, Any] | None:
         condition = (
             f"singleValueExtendedProperties/Any(ep: ep/id eq {odata_string(property_id)} "
-            f"and ep/value eq {odata_string(key)})"
+            f"and ep/value eq {odata_string(value)})"
         )
         params = {"$filter": condition, "$expand": self._expand(None), "$top": 10}
         matches = self._client.iter_pages(self._events_root(user, calendar_id, "events"), mailbox=user, params=params)

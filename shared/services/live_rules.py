@@ -227,9 +227,10 @@ class LiveRules:
         """The archive keeps its copy; the copy's audit trail records that the source went away."""
         entry = self._index.get(user, event_id)
         copy: dict[str, Any] | None = None
-        if entry is not None:
-            archive_id = self._archive_id(user, job)
-            if archive_id is not None:
+        archive_id = self._archive_id(user, job)
+        if archive_id is not None:
+            copy = self._calendars.find_by_source_event(user, archive_id, event_id)
+            if copy is None and entry is not None:  # a copy written before copies named their source event
                 copy = self._calendars.find_by_source_key(user, archive_id, entry.source_key)
         copy_id = str(copy["id"]) if copy and copy.get("id") else None
         self._audit.record(

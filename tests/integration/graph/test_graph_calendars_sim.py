@@ -8,7 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from shared.domain.extended_properties import SOURCE_KEY_PROPERTY_ID, source_key_of
+from shared.domain.appointment import Appointment
+from shared.domain.archive_copy import copy_payload
+from shared.domain.extended_properties import SOURCE_EVENT_PROPERTY_ID, SOURCE_KEY_PROPERTY_ID, source_key_of
 from shared.graph import CalendarNotFoundError, EventWriteRequest
 from shared.graph.calendars import EVENT_FIELDS, CalendarService
 
@@ -139,3 +141,19 @@ def test_get_and_patch_a_single_event(graph_sim: Any, service: CalendarService, 
     patched = service.patch_event(UPN, event["id"], {"sensitivity": "private"})
     assert patched["sensitivity"] == "private"
     assert graph_sim.event(UPN, event["id"])["sensitivity"] == "private"
+
+
+def test_a_copy_is_found_by_the_source_event_it_was_made_from(graph_sim: Any, service: CalendarService) -> None:
+    archive = graph_sim.add_calendar(UPN, "Archive")
+    source = Appointment.from_graph({"id": "AAMkSource=", "subject": "Workshop",
+                                     "start": {"dateTime": "2026-11-24T09:00:00", "timeZone": "UTC"},
+                                     "end": {"dateTime": "2026-11-24T10:00:00", "timeZone": "UTC"}})
+    [written] = service.write_events(UPN, archive, [EventWriteRequest(key="k", payload=copy_payload(source, "cal"))])
+    graph_sim.clear_requests()
+
+    found = service.find_by_source_event(UPN, archive, "AAMkSource=")
+
+    assert found is not None and found["id"] == written.event_id
+    assert service.find_by_source_event(UPN, archive, "AAMkOther=") is None
+    query = graph_sim.requests[0].query
+    assert f"ep/id eq '{SOURCE_EVENT_PROPERTY_ID}' and ep/value eq 'AAMkSource='" in query["$filter"]

@@ -1,11 +1,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
-from shared.services.source_index import SourceEntry, TableSourceIndex
 from shared.storage import IssueLog, PrivacyChangeRecord, PrivacyLog
-from shared.storage.tables import TableStore
 
 T0 = dt.datetime(2025, 3, 10, 9, 0, tzinfo=dt.UTC)
 
@@ -55,20 +52,3 @@ def test_issues_per_day_are_replaced_by_a_rerun_and_cleared_when_none(issue_log:
 
     assert [r.source for r in issue_log.for_user("adele@contoso.com", day, day)] == ["markers/v1?"]
     assert issue_log.for_user("alex@contoso.com") == []
-
-
-def test_the_source_index_remembers_a_large_day_in_transactions(table_store: TableStore,
-                                                                table_name: Callable[[str], str]) -> None:
-    index = TableSourceIndex(table_store, table_name("Sources"))
-    day = dt.date(2025, 3, 10)
-    entries = [SourceEntry(user="adele@contoso.com", event_id=f"AAMk/{i}", source_key=f"key-{i}", day=day)
-               for i in range(250)]  # three transactions of at most 100
-    moved = SourceEntry(user="Adele@contoso.com", event_id="AAMk/7", source_key="key-moved", day=day)
-
-    index.remember_many([*entries, moved, SourceEntry(user="alex@contoso.com", event_id="AAMk/0",
-                                                      source_key="alex-0", day=day)])
-
-    assert index.get("adele@contoso.com", "AAMk/249") == entries[249]
-    assert index.get("adele@contoso.com", "AAMk/7") == moved  # the later entry of an event wins
-    assert index.get("alex@contoso.com", "AAMk/0").source_key == "alex-0"
-    assert index.get("adele@contoso.com", "AAMk/250") is None

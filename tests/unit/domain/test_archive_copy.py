@@ -9,6 +9,7 @@ import pytest
 
 from shared.domain.appointment import Appointment
 from shared.domain.archive_copy import SOURCE_KEY_PROPERTY_ID, copy_differs, copy_payload, owning_day, source_key
+from shared.domain.extended_properties import SOURCE_EVENT_PROPERTY_ID
 
 from .factories import all_day_event, appt, graph_event
 
@@ -108,7 +109,8 @@ def test_copy_payload_fields() -> None:
     assert (payload["showAs"], payload["importance"], payload["sensitivity"]) == ("workingElsewhere", "high", "private")
     assert payload["isReminderOn"] is False
     assert payload["singleValueExtendedProperties"] == [
-        {"id": SOURCE_KEY_PROPERTY_ID, "value": source_key(CALENDAR, appointment)}
+        {"id": SOURCE_KEY_PROPERTY_ID, "value": source_key(CALENDAR, appointment)},
+        {"id": SOURCE_EVENT_PROPERTY_ID, "value": appointment.id},
     ]
     json.dumps(payload)
 

@@ -160,16 +160,6 @@ def test_rerun_against_its_own_copies_writes_nothing() -> None:
     assert second.already_archived == len(first.writes) == 8
 
 
-def test_the_plan_names_the_source_event_of_every_archived_key() -> None:
-    first = plan(strict=True)
-    rerun = plan(strict=True, existing=stored(first.writes))
-
-    assert set(first.sources) == {write.source_key for write in first.writes}
-    assert rerun.sources == first.sources  # already archived items are named too
-    assert not {"c1", "c2", "c3"} & set(first.sources.values())  # held back or dropped: not archived
-    assert first.sources[key_of("dentist")] == "dentist"
-
-
 def test_changed_source_updates_the_copy_in_place() -> None:
     copies = stored(plan().writes)
     events = day_events()

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from shared.domain.appointment import Appointment
-from shared.domain.extended_properties import source_key_of
+from shared.domain.extended_properties import SOURCE_EVENT_PROPERTY_ID, single_value_property, source_key_of
 from shared.graph.calendars import CalendarNotFoundError, CalendarRef
 from shared.graph.errors import GraphNotFoundError
 from shared.graph.event_writes import EventWriteRequest, EventWriteResult
@@ -79,5 +79,11 @@ class FakeCalendars:
     def find_by_source_key(self, user: str, calendar_id: str | None, key: str) -> dict[str, Any] | None:
         for event in self.events[calendar_id or PRIMARY].values():
             if source_key_of(event) == key:
+                return copy.deepcopy(event)
+        return None
+
+    def find_by_source_event(self, user: str, calendar_id: str | None, event_id: str) -> dict[str, Any] | None:
+        for event in self.events[calendar_id or PRIMARY].values():
+            if single_value_property(event, SOURCE_EVENT_PROPERTY_ID) == event_id:
                 return copy.deepcopy(event)
         return None

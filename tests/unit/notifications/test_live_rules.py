@@ -292,6 +292,22 @@ def test_a_deletion_is_noted_on_the_archive_copy_which_is_kept(world: World) -> 
     archive = world.calendars.add_calendar("Archive")
     meeting = world.calendars.add(ev("gone", YESTERDAY, "09:00", "10:00", "Workshop"))
     world.calendars.add(archived_copy(meeting, "copy-gone"), archive)
+    del world.calendars.events[PRIMARY]["gone"]
+
+    outcome = world.changed("gone", "deleted")  # never seen before: the copy names its source event
+
+    assert outcome.deletion_noted
+    [row] = [r for r in world.audit("archive") if r.operation == "source_deleted"]
+    assert row.resource == f"{USER}/archive/copy-gone" and row.details["copy_id"] == "copy-gone"
+    assert "copy-gone" in world.calendars.events[archive]
+
+
+def test_a_deletion_finds_an_older_copy_without_its_source_event_id_by_the_remembered_key(world: World) -> None:
+    archive = world.calendars.add_calendar("Archive")
+    meeting = world.calendars.add(ev("gone", YESTERDAY, "09:00", "10:00", "Workshop"))
+    older = archived_copy(meeting, "copy-gone")
+    older["singleValueExtendedProperties"] = older["singleValueExtendedProperties"][:1]  # the source key only
+    world.calendars.add(older, archive)
     world.changed("gone")  # seen while it existed: its key is remembered
     del world.calendars.events[PRIMARY]["gone"]
 
