@@ -83,8 +83,7 @@ def plan_day(payload: dict[str, Any], deps: Container | None = None) -> dict[str
         for change in plan.privacy_changes
     ]
     batches = [items[i : i + BATCH_SIZE] for i in range(0, len(items), BATCH_SIZE)]
-    for index, batch in enumerate(batches):
-        deps.staging.put_json(f"{task.staging_prefix}/batch-{index}.json", batch)
+    deps.staging.put_many({f"{task.staging_prefix}/batch-{index}.json": batch for index, batch in enumerate(batches)})
     deps.staging.put_json(f"{task.staging_prefix}/plan.json", plan.model_dump(mode="json"))
     return PlanSummary(
         fetched=plan.fetched,

@@ -53,30 +53,61 @@ class MailboxLease:
         self._renew_every = (renew_every or duration / 3).total_seconds()
         self._poll = poll_seconds
         self._clock = clock
-        self._locks: dict[str, threading.Lock] = {}
+        self._mailboxes: dict[str, _Local] = {}
         self._guard = threading.Lock()
 
-    def _local(self, mailbox: str) -> threading.Lock:
+    def _local(self, mailbox: str) -> _Local:
         with self._guard:
-            return self._locks.setdefault(mailbox, threading.Lock())
+            return self._mailboxes.setdefault(mailbox, _Local())
 
     @contextmanager
     def hold(self, mailbox: str, timeout: float = 600.0) -> Iterator[None]:
         mailbox = mailbox.lower()
         local = self._local(mailbox)
-        if not local.acquire(timeout=timeout):
+        with self._guard:
+            local.queued += 1
+        if not local.lock.acquire(timeout=timeout):
+            self._leave(mailbox, local)
             raise LeaseTimeoutError(f"mailbox {mailbox} stayed busy for {timeout:.0f}s")
         try:
-            owner = uuid.uuid4().hex
-            etag = self._acquire(mailbox, owner, time.monotonic() + timeout)
-            renewer = _Renewer(lambda current: self._renew(mailbox, owner, current), etag, self._renew_every, mailbox)
-            renewer.start()
-            try:
-                yield
-            finally:
-                self._release(mailbox, renewer.stop())
+            if local.renewer is None or local.renewer.lost:
+                # Not handed over by a holder in this process: take the row in the table.
+                owner = uuid.uuid4().hex
+                etag = self._acquire(mailbox, owner, time.monotonic() + timeout)
+                local.renewer = _Renewer(lambda current: self._renew(mailbox, owner, current), etag,
+                                         self._renew_every, mailbox)
+                local.renewer.start()
+            yield
         finally:
-            local.release()
+            with self._guard:
+                local.queued -= 1
+                hand_over = local.queued > 0
+            # A batch of this process is waiting: it inherits the row (and its renewer) instead of a release and a
+            # new acquire, two storage round trips between every two batches of a mailbox.
+            if not hand_over:
+                self._release_row(mailbox, local)
+            local.lock.release()
+
+    def _leave(self, mailbox: str, local: _Local) -> None:
+        """A waiter gave up; if the row was kept for it and nobody else is coming, release the row now."""
+        with self._guard:
+            local.queued -= 1
+            last = local.queued == 0
+        # Waits only for a holder that has just decided to hand over (or, rarely, for one still running: that one
+        # then releases the row itself and this finds nothing left to do).
+        if last and local.lock.acquire(timeout=self._duration.total_seconds()):
+            try:
+                with self._guard:
+                    unclaimed = local.queued == 0
+                if unclaimed:
+                    self._release_row(mailbox, local)
+            finally:
+                local.lock.release()
+
+    def _release_row(self, mailbox: str, local: _Local) -> None:
+        renewer, local.renewer = local.renewer, None
+        if renewer is not None:
+            self._release(mailbox, renewer.stop())
 
     def _row(self, mailbox: str, owner: str) -> dict[str, Any]:
         expires = (self._clock() + self._duration).isoformat()
@@ -123,6 +154,15 @@ class MailboxLease:
             )
 
 
+class _Local:
+    """This process's side of one mailbox: its lock, how many batches hold or wait for it, the row's renewer."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.queued = 0
+        self.renewer: _Renewer | None = None
+
+
 class _Renewer:
     """Keeps one held lease alive from a daemon thread until `stop`, which returns the row's latest etag."""
 
@@ -136,6 +176,10 @@ class _Renewer:
 
     def start(self) -> None:
         self._thread.start()
+
+    @property
+    def lost(self) -> bool:
+        return self._etag is None
 
     def stop(self) -> str | None:
         self._stopped.set()

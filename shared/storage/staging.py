@@ -5,12 +5,14 @@ from __future__ import annotations
 import contextlib
 import json
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Protocol
 
 from azure.core.exceptions import ResourceExistsError, ResourceNotFoundError
 from azure.storage.blob import BlobServiceClient, ContainerClient
 
 STAGING_CONTAINER = "archive-staging"
+PARALLEL_REQUESTS = 8  # blob uploads or deletes in flight at once for one call
 
 
 class StagingNotFoundError(LookupError):
@@ -21,6 +23,8 @@ class StagingStore(Protocol):
     def put_json(self, name: str, value: Any) -> None: ...
 
     def get_json(self, name: str) -> Any: ...
+
+    def put_many(self, values: dict[str, Any]) -> None: ...
 
     def delete_prefix(self, prefix: str) -> int: ...
 
@@ -51,12 +55,21 @@ class BlobStagingStore:
         except ResourceNotFoundError:
             raise StagingNotFoundError(f"staged data '{name}' is missing from container '{self._name}'") from None
 
+    def put_many(self, values: dict[str, Any]) -> None:
+        """Several blobs at once: a day's write batches are all staged before the first one may start."""
+        with ThreadPoolExecutor(max_workers=PARALLEL_REQUESTS) as pool:
+            list(pool.map(lambda item: self.put_json(*item), values.items()))
+
     def delete_prefix(self, prefix: str) -> int:
         container = self._client()
         names = [blob.name for blob in container.list_blobs(name_starts_with=prefix)]
-        for name in names:
+
+        def delete(name: str) -> None:
             with contextlib.suppress(ResourceNotFoundError):
                 container.delete_blob(name)
+
+        with ThreadPoolExecutor(max_workers=PARALLEL_REQUESTS) as pool:
+            list(pool.map(delete, names))
         return len(names)
 
 
@@ -68,6 +81,10 @@ class MemoryStagingStore:
     def put_json(self, name: str, value: Any) -> None:
         with self._lock:
             self._data[name] = json.dumps(value, default=str)
+
+    def put_many(self, values: dict[str, Any]) -> None:
+        for name, value in values.items():
+            self.put_json(name, value)
 
     def get_json(self, name: str) -> Any:
         with self._lock:

@@ -2,6 +2,7 @@
 
 Prints: wall time of a 400-appointment day, Graph requests per archived event against the floor, the ratio to the
 concurrency bound, the speed-up over one request per event, and 50 mailboxes x 40 appointments with `--all`.
+The simulator runs in a process of its own (simulator_process.py), as Graph does.
 """
 
 from __future__ import annotations
@@ -11,14 +12,15 @@ import io
 import json
 import math
 import os
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from devtools.azurite import Azurite  # noqa: E402
-from devtools.graph_simulator import GraphSimulator  # noqa: E402
 from shared.archive.contracts import ArchiveRequest  # noqa: E402
 from shared.bootstrap import container, reset_container  # noqa: E402
 from shared.orchestrators.archive import ARCHIVE_ORCHESTRATOR  # noqa: E402
@@ -51,19 +53,62 @@ def archive(engine, user: str, instance_id: str) -> dict:  # type: ignore[no-unt
     return status.output
 
 
-def single_mailbox(sim: GraphSimulator) -> None:
-    user = "bench@contoso.example"
-    sim.add_user(user)
-    for i in range(400):
-        sim.add_event(user, appointment(i, f"Appointment {i}"))
+SINGLE = "bench@contoso.example"
+MAILBOXES = [f"user{n:02d}@contoso.example" for n in range(50)]
+SOLO = "solo@contoso.example"  # one more mailbox like those, archived on its own for comparison
+
+
+class SimulatorProcess:
+    def __init__(self, seed: dict) -> None:
+        self._seed = tempfile.NamedTemporaryFile("w", suffix=".json", delete=False)  # noqa: SIM115
+        json.dump(seed, self._seed)
+        self._seed.close()
+        script = Path(__file__).with_name("simulator_process.py")
+        self._process = subprocess.Popen(
+            [sys.executable, str(script), self._seed.name, str(LATENCY_MS), str(PAGE_CAP), TOKEN],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        )
+        assert self._process.stdout is not None
+        self.base_url = self._process.stdout.readline().strip()
+
+    def _ask(self, command: str) -> list[dict]:
+        assert self._process.stdin is not None and self._process.stdout is not None
+        self._process.stdin.write(command + "\n")
+        self._process.stdin.flush()
+        return json.loads(self._process.stdout.readline())
+
+    def clear_requests(self) -> None:
+        self._ask("clear")
+
+    def requests(self) -> list[dict]:
+        return self._ask("requests")
+
+    def __enter__(self) -> SimulatorProcess:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._process.terminate()
+        self._process.wait(timeout=10)
+        os.unlink(self._seed.name)
+
+
+def seed() -> dict:
+    users = [{"upn": SINGLE, "events": [appointment(i, f"Appointment {i}") for i in range(400)]}]
+    users += [{"upn": user, "events": [appointment(i, f"{user} appointment {i}") for i in range(40)]}
+              for user in [*MAILBOXES, SOLO]]
+    return {"users": users}
+
+
+def single_mailbox(sim: SimulatorProcess) -> None:
+    user = SINGLE
     engine = new_engine()
     sim.clear_requests()
     started = time.perf_counter()
     output = archive(engine, user, "bench-single")
     wall = time.perf_counter() - started
     engine.shutdown()
-    top_level = [r for r in sim.requests if not r.batch_item]
-    pages = sum(1 for r in top_level if r.path.endswith("/calendarView") and r.status == 200)
+    top_level = sim.requests()
+    pages = sum(1 for r in top_level if r["path"].endswith("/calendarView") and r["status"] == 200)
     source_pages = math.ceil(400 / PAGE_CAP)
     floor = (source_pages + math.ceil(400 / 20)) / 400
     per_event = len(top_level) / output["archived"]
@@ -77,7 +122,7 @@ def single_mailbox(sim: GraphSimulator) -> None:
 
     # The naive way: one POST per event, one after the other.
     client = container().graph
-    archive_id = sim.add_calendar(user, "Naive")
+    archive_id = client.request("POST", f"/users/{user}/calendars", mailbox=user, json={"name": "Naive"})["id"]
     started = time.perf_counter()
     for i in range(400):
         client.request("POST", f"/users/{user}/calendars/{archive_id}/events", mailbox=user, json=appointment(i, "x"))
@@ -85,13 +130,14 @@ def single_mailbox(sim: GraphSimulator) -> None:
     print(f"  one request per event: {naive:.2f} s; speed-up of the batched archive: {naive / wall:.1f}x")
 
 
-def many_mailboxes(sim: GraphSimulator) -> None:
-    users = [f"user{n:02d}@contoso.example" for n in range(50)]
+def many_mailboxes() -> None:
+    engine = new_engine()
+    started = time.perf_counter()
+    archive(engine, SOLO, "bench-solo")
+    solo = time.perf_counter() - started
+    engine.shutdown()
     jobs = container().jobs
-    for user in users:
-        sim.add_user(user)
-        for i in range(40):
-            sim.add_event(user, appointment(i, f"{user} appointment {i}"))
+    for user in MAILBOXES:
         jobs.save(ArchiveJob(user=user))
     from shared.cli import main
 
@@ -109,17 +155,19 @@ def many_mailboxes(sim: GraphSimulator) -> None:
         f"archive --all of 50 mailboxes x 40 appointments: {wall:.2f} s wall; single-mailbox bound {bound:.2f} s; "
         f"ratio {wall / bound:.1f} (50 sequential mailboxes would be >= 50)"
     )
+    print(f"  one such mailbox alone: {solo:.2f} s; 50 of them one after another: {50 * solo:.1f} s; "
+          f"in parallel {50 * solo / wall:.1f}x faster")
 
 
 def main() -> None:
-    with Azurite() as azurite, GraphSimulator(token=TOKEN, page_cap=PAGE_CAP, latency_ms=LATENCY_MS) as sim:
+    with Azurite() as azurite, SimulatorProcess(seed()) as sim:
         os.environ.update(
             {"AzureWebJobsStorage": azurite.connection_string, "GRAPH_BASE_URL": sim.base_url,
              "GRAPH_ACCESS_TOKEN": TOKEN}
         )
         reset_container()
         single_mailbox(sim)
-        many_mailboxes(sim)
+        many_mailboxes()
 
 
 if __name__ == "__main__":

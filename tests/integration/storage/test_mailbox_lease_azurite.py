@@ -88,3 +88,35 @@ def test_the_holder_renews_its_lease_so_a_batch_longer_than_the_lease_keeps_the_
     # Released with the etag of the last renewal: the next worker gets the mailbox at once.
     with second.hold("d@contoso.example", timeout=1):
         pass
+
+
+def test_a_waiting_batch_of_the_same_worker_inherits_the_lease_and_the_last_one_releases_it(table_store: TableStore):
+    name = f"Leases{uuid.uuid4().hex[:12]}"
+    worker = MailboxLease(lambda: table_store.table(name), poll_seconds=0.005)
+    other = MailboxLease(lambda: table_store.table(name), poll_seconds=0.005)
+    first_in = threading.Event()
+    rows_seen: list[str] = []
+
+    def row_owner() -> str:
+        return str(table_store.table(name).get_entity(PARTITION, safe_key("e@contoso.example"))["owner"])
+
+    def first() -> None:
+        with worker.hold("e@contoso.example"):
+            rows_seen.append(row_owner())
+            first_in.set()
+            wait_for(lambda: worker._local("e@contoso.example").queued == 2, timeout=10, interval=0.005)
+
+    def second() -> None:
+        first_in.wait(10)
+        with worker.hold("e@contoso.example"):
+            rows_seen.append(row_owner())
+            with pytest.raises(LeaseTimeoutError), other.hold("e@contoso.example", timeout=0.05):
+                pass  # still this worker's while its second batch runs
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for done in [pool.submit(first), pool.submit(second)]:
+            done.result()
+
+    assert len(rows_seen) == 2 and rows_seen[0] == rows_seen[1]  # handed over: never released in between
+    with other.hold("e@contoso.example", timeout=1):  # released by the last batch
+        pass
