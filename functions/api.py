@@ -154,10 +154,13 @@ def audit_export(req: func.HttpRequest) -> func.HttpResponse:
 
 
 def _with_continuation(url: str, continuation: str) -> str:
-    """The request's own URL (every filter kept) asking for the part after `continuation`."""
+    """The request's own URL (every filter kept) asking for the part after `continuation`.
+
+    A function key sent as `?code=` is left out: a response header is no place for a secret (proxies and logs keep
+    headers), and the caller already has its key."""
     parts = urlsplit(url)
     params = [(name, value) for name, value in parse_qsl(parts.query, keep_blank_values=True)
-              if name != "continuation"]
+              if name not in ("continuation", "code")]
     return urlunsplit(parts._replace(query=urlencode([*params, ("continuation", continuation)])))
 
 

@@ -43,7 +43,12 @@ def add(
     except ValidationError as exc:
         err = exc.errors()[0]
         fail(f"{'.'.join(str(p) for p in err['loc']) or 'job'}: {err['msg']}")
-    saved = _jobs().save(job)
+    jobs = _jobs()
+    existing = jobs.get(job.id)
+    if job_id is None and existing is not None and existing.user.casefold() != job.user.casefold():
+        # Derived ids fold punctuation (a.b@x and a-b@x both give a-b-x): never replace another mailbox's job.
+        fail(f"job id '{job.id}' already belongs to {existing.user}; give this job its own --id")
+    saved = jobs.save(job)
     stdout.print(f"job {saved.id} saved for {saved.user}")
 
 

@@ -59,6 +59,19 @@ def test_jobs_are_added_listed_disabled_enabled_and_removed(stack, cli, no_jobs)
     assert bad_zone.code == 2 and "Mars/Olympus" in bad_zone.stderr and no_jobs.list() == []
 
 
+def test_a_derived_job_id_never_replaces_another_mailboxs_job(stack, cli, no_jobs):
+    assert cli("jobs", "add", "--user", "a.b@contoso.example").code == 0
+    assert cli("jobs", "add", "--user", "A.B@contoso.example", "--timezone", "Europe/Oslo").code == 0  # same mailbox
+
+    clash = cli("jobs", "add", "--user", "a-b@contoso.example")
+
+    assert clash.code == 2 and clash.stderr.count("\n") == 1 and "--id" in clash.stderr
+    [job] = no_jobs.list()
+    assert (job.user, job.timezone) == ("A.B@contoso.example", "Europe/Oslo")
+    assert cli("jobs", "add", "--user", "a-b@contoso.example", "--id", "a-b-second").code == 0
+    assert len(no_jobs.list()) == 2
+
+
 def test_archive_all_runs_every_enabled_job_with_its_own_settings(stack, cli, no_jobs):
     stack.add_user(LEE, display_name="Lee Gu")
     stack.add_event(USER, event(DAY, "09:00", "10:00", "Megan's review"))
