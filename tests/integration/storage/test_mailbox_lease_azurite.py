@@ -120,3 +120,18 @@ def test_a_waiting_batch_of_the_same_worker_inherits_the_lease_and_the_last_one_
     assert len(rows_seen) == 2 and rows_seen[0] == rows_seen[1]  # handed over: never released in between
     with other.hold("e@contoso.example", timeout=1):  # released by the last batch
         pass
+
+
+def test_a_waiter_that_gives_up_does_not_keep_the_lease_for_its_worker(table_store: TableStore):
+    name = f"Leases{uuid.uuid4().hex[:12]}"
+    worker = MailboxLease(lambda: table_store.table(name), poll_seconds=0.005)
+    other = MailboxLease(lambda: table_store.table(name), poll_seconds=0.005)
+
+    with worker.hold("f@contoso.example"), ThreadPoolExecutor(max_workers=1) as pool:
+        impatient = pool.submit(lambda: worker.hold("f@contoso.example", timeout=0.05).__enter__())
+        with pytest.raises(LeaseTimeoutError):
+            impatient.result()
+
+    assert worker._local("f@contoso.example").queued == 0
+    with other.hold("f@contoso.example", timeout=1):  # released when the holder left: nobody was waiting any more
+        pass
