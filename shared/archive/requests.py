@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import date, datetime
 
@@ -65,9 +66,16 @@ def slug(value: str) -> str:
 
 
 def instance_id_for(owner: str, start: date, end: date) -> str:
-    """Deterministic, so a second start of the same archive is refused instead of duplicated."""
+    """Deterministic, so a second start of the same archive is refused instead of duplicated.
+
+    The owner is a job id (already a slug, unique) or, for a user without a job, a mailbox address: its slug folds
+    punctuation (`a.b@x.com` and `a-b@x.com` meet in `a-b-x-com`), so a digest of the address keeps two mailboxes'
+    runs apart."""
     span = start.isoformat() if start == end else f"{start.isoformat()}-to-{end.isoformat()}"
-    return f"archive-{slug(owner)}-{span}"
+    name = slug(owner)
+    if "@" in owner:
+        name += "-" + hashlib.sha256(owner.strip().casefold().encode()).hexdigest()[:8]
+    return f"archive-{name}-{span}"
 
 
 def job_of(jobs: JobRepository, user: str) -> ArchiveJob | None:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import jsonschema
 import pytest
 import requests
 
+from shared.archive.requests import instance_id_for
 from shared.bootstrap import Container, container, reset_container
 from shared.config import get_settings
 from shared.runtime.engine import DurableEngine
@@ -61,7 +62,8 @@ def test_post_archive_answers_202_and_the_status_url_gives_the_counts(stack, ser
 
     assert response.status_code == 202
     links = response.json()
-    assert links["id"] == f"archive-megan-contoso-example-{DAY}"
+    assert links["id"] == instance_id_for(USER, date.fromisoformat(DAY), date.fromisoformat(DAY))
+    assert links["id"].startswith("archive-megan-contoso-example-") and links["id"].endswith(DAY)
     status = wait_for(lambda: finished(links["statusQueryGetUri"]), timeout=30)
     assert status["runtimeStatus"] == "Completed"
     assert (status["output"]["archived"], status["output"]["failed"]) == (2, 0)

@@ -51,7 +51,7 @@ def test_the_plan_archives_the_day_strictly_with_the_kept_events_in_utc_without_
     plan = resolution.plan(stored.id, ["b", "a", "b"], note="why")
 
     assert plan.keep == ["b", "a"]
-    assert plan.instance_id == "archive-adele-vance-contoso-com-2026-11-18"
+    assert plan.instance_id == "archive-adele-vance-contoso-com-76c208b5-2026-11-18"
     assert plan.archive is not None
     assert plan.archive.model_dump() == {
         "user": USER, "start": DAY, "end": DAY, "source": None, "archive": "Archive", "timezone": "UTC",
@@ -105,7 +105,7 @@ def test_commit_stores_who_and_when_and_audits_the_resolution(
     [row] = audit_log.query().items
     assert (row.action, row.operation, row.status, row.user) == ("conflict", "resolve", "success", USER)
     assert row.details["kept"] == ["c"] and row.details["dropped"] == ["a", "b"]
-    assert row.correlation_id == "archive-adele-vance-contoso-com-2026-11-18"
+    assert row.correlation_id == "archive-adele-vance-contoso-com-76c208b5-2026-11-18"
 
 
 def test_a_concurrent_second_resolution_loses(resolution: ConflictResolution, stored: Conflict) -> None:

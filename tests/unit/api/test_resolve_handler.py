@@ -20,7 +20,7 @@ from shared.storage.models import Conflict, ConflictItem
 
 USER = "adele@contoso.com"
 DAY = dt.date(2026, 11, 18)
-INSTANCE = "archive-adele-contoso-com-2026-11-18"
+INSTANCE = "archive-adele-contoso-com-6305db4b-2026-11-18"  # the slug, a digest of the address, the day
 
 
 class FakeClient:

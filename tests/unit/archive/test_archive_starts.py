@@ -101,3 +101,16 @@ def test_host_json_lets_a_start_replace_only_finished_instances():
 
     # The extension's default has been AnyState in older releases: a second start replaced a running archive.
     assert durable["overridableExistingInstanceStates"] == "NonRunningStates"
+
+
+def test_two_mailboxes_whose_slugs_meet_get_different_instance_ids() -> None:
+    from datetime import date
+
+    from shared.archive.requests import instance_id_for
+
+    day = date(2026, 11, 24)
+    dotted, dashed = instance_id_for("a.b@contoso.com", day, day), instance_id_for("a-b@contoso.com", day, day)
+
+    assert dotted != dashed and dotted.startswith("archive-a-b-contoso-com-") and dotted.endswith("-2026-11-24")
+    assert instance_id_for("A.B@Contoso.com", day, day) == dotted  # one mailbox, however it is written
+    assert instance_id_for("job-7", day, day) == "archive-job-7-2026-11-24"
