@@ -14,14 +14,10 @@ import base64
 import json
 import logging
 import secrets
-import shutil
-import ssl
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -31,7 +27,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from devtools.keyvault_stub.server import DEFAULT_TENANT
-from devtools.keyvault_stub.tls import TlsFiles, make_tls_files
+from devtools.keyvault_stub.serving import ServerThread, StubServer, TlsHandler
 
 log = logging.getLogger(__name__)
 
@@ -72,10 +68,7 @@ class EntraStub:
 
     def __init__(self, *, tenant_id: str = DEFAULT_TENANT, token_lifetime: int = 3599) -> None:
         self._tenant = _Tenant(tenant_id, token_lifetime)
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
-        self._tmpdir: Path | None = None
-        self._tls: TlsFiles | None = None
+        self._running = ServerThread("entra-stub-")
 
     @property
     def tenant_id(self) -> str:
@@ -89,9 +82,9 @@ class EntraStub:
 
     @property
     def ca_cert(self) -> str:
-        if self._tls is None:
+        if self._running.ca_cert is None:
             raise RuntimeError("the Entra stub is not running")
-        return str(self._tls.ca_cert)
+        return str(self._running.ca_cert)
 
     def accept_secret(self, client_id: str, secret: str) -> None:
         with self._tenant.lock:
@@ -131,32 +124,12 @@ class EntraStub:
             return token in self._tenant.issued
 
     def start(self) -> EntraStub:
-        self._tmpdir = Path(tempfile.mkdtemp(prefix="entra-stub-"))
-        self._tls = make_tls_files(self._tmpdir)
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        context.minimum_version = ssl.TLSVersion.TLSv1_2
-        context.load_cert_chain(self._tls.server_cert, self._tls.server_key)
         server = _EntraServer(("127.0.0.1", 0), _EntraHandler, self._tenant)
-        server.socket = context.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
-        host, port = server.server_address[:2]
-        self._tenant.url = f"https://{host!s}:{port}"
-        self._server = server
-        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-        self._thread.start()
+        self._tenant.url = self._running.start(server, tls=True)
         return self
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-            self._thread = None
-        if self._tmpdir is not None:
-            shutil.rmtree(self._tmpdir, ignore_errors=True)
-            self._tmpdir = None
-        self._tls = None
+        self._running.stop()
         self._tenant.url = ""
 
     def __enter__(self) -> EntraStub:
@@ -166,28 +139,19 @@ class EntraStub:
         self.stop()
 
 
-class _EntraServer(ThreadingHTTPServer):
-    daemon_threads = True
-
+class _EntraServer(StubServer):
     def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler], tenant: _Tenant) -> None:
         super().__init__(address, handler)
         self.tenant = tenant
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        log.debug("Entra stub: connection from %s failed", client_address, exc_info=True)
 
 
 Answer = tuple[int, dict[str, Any]]
 
 
-class _EntraHandler(BaseHTTPRequestHandler):
+class _EntraHandler(TlsHandler):
     protocol_version = "HTTP/1.1"
     timeout = 10
     server: _EntraServer
-
-    def setup(self) -> None:
-        self.request.do_handshake()
-        super().setup()
 
     def log_message(self, format: str, *args: Any) -> None:
         log.debug("Entra stub: " + format, *args)

@@ -14,9 +14,11 @@ import threading
 import time
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from devtools.keyvault_stub.serving import ServerThread, StubServer
 
 log = logging.getLogger(__name__)
 
@@ -41,15 +43,14 @@ class ManagedIdentityEndpointStub:
 
     def __init__(self, client_ids: Collection[str], token: str | None = None) -> None:
         self._identity = _Identity(secrets.token_hex(16), token or secrets.token_urlsafe(24), frozenset(client_ids))
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
+        self._running = ServerThread("identity-stub-")
+        self._url = ""
 
     @property
     def endpoint(self) -> str:
-        if self._server is None:
+        if not self._url:
             raise RuntimeError("the managed identity endpoint stub is not running")
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}/msi/token"
+        return f"{self._url}/msi/token"
 
     @property
     def identity_header(self) -> str:
@@ -69,20 +70,12 @@ class ManagedIdentityEndpointStub:
         return {"IDENTITY_ENDPOINT": self.endpoint, "IDENTITY_HEADER": self.identity_header}
 
     def start(self) -> ManagedIdentityEndpointStub:
-        server = _IdentityServer(("127.0.0.1", 0), _IdentityHandler, self._identity)
-        self._server = server
-        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-        self._thread.start()
+        self._url = self._running.start(_IdentityServer(("127.0.0.1", 0), _IdentityHandler, self._identity), tls=False)
         return self
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-            self._thread = None
+        self._running.stop()
+        self._url = ""
 
     def __enter__(self) -> ManagedIdentityEndpointStub:
         return self.start()
@@ -91,9 +84,7 @@ class ManagedIdentityEndpointStub:
         self.stop()
 
 
-class _IdentityServer(ThreadingHTTPServer):
-    daemon_threads = True
-
+class _IdentityServer(StubServer):
     def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler], identity: _Identity) -> None:
         super().__init__(address, handler)
         self.identity = identity

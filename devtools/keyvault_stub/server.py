@@ -12,19 +12,15 @@ import json
 import logging
 import re
 import secrets
-import shutil
-import ssl
-import tempfile
 import threading
 import time
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from devtools.keyvault_stub.tls import TlsFiles, make_tls_files
+from devtools.keyvault_stub.serving import ServerThread, StubServer, TlsHandler
 
 log = logging.getLogger(__name__)
 
@@ -78,10 +74,7 @@ class KeyVaultStub:
         tokens = frozenset(accepted_tokens) if accepted_tokens is not None else None
         self._vault = _Vault(tenant_id, tokens, latency)
         self._address = (host, port)
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
-        self._tmpdir: Path | None = None
-        self._tls: TlsFiles | None = None
+        self._running = ServerThread("kv-stub-")
 
     @property
     def vault_url(self) -> str:
@@ -92,9 +85,9 @@ class KeyVaultStub:
     @property
     def ca_cert(self) -> str:
         """Path of the CA certificate to trust (`connection_verify=` for the SDK)."""
-        if self._tls is None:
+        if self._running.ca_cert is None:
             raise RuntimeError("the Key Vault stub is not running")
-        return str(self._tls.ca_cert)
+        return str(self._running.ca_cert)
 
     def set_secret(self, name: str, value: str, content_type: str | None = None) -> str:
         """Add a new current version of a secret and return its version id."""
@@ -131,33 +124,11 @@ class KeyVaultStub:
             return sum(1 for r in self._vault.requests if r.authorized and _secret_name_of(r.path) == name)
 
     def start(self) -> KeyVaultStub:
-        self._tmpdir = Path(tempfile.mkdtemp(prefix="kv-stub-"))
-        self._tls = make_tls_files(self._tmpdir)
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        context.minimum_version = ssl.TLSVersion.TLSv1_2
-        context.load_cert_chain(self._tls.server_cert, self._tls.server_key)
-        server = _VaultServer(self._address, _VaultHandler, self._vault)
-        # The handshake runs in the handler thread, so a client that stalls cannot block the accept loop.
-        server.socket = context.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
-        host, port = server.server_address[:2]
-        self._vault.url = f"https://{host!s}:{port}"
-        self._server = server
-        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-        self._thread.start()
+        self._vault.url = self._running.start(_VaultServer(self._address, _VaultHandler, self._vault), tls=True)
         return self
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-            self._thread = None
-        if self._tmpdir is not None:
-            shutil.rmtree(self._tmpdir, ignore_errors=True)
-            self._tmpdir = None
-        self._tls = None
+        self._running.stop()
         self._vault.url = ""
 
     def __enter__(self) -> KeyVaultStub:
@@ -167,27 +138,17 @@ class KeyVaultStub:
         self.stop()
 
 
-class _VaultServer(ThreadingHTTPServer):
-    daemon_threads = True
-
+class _VaultServer(StubServer):
     def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler], vault: _Vault) -> None:
         super().__init__(address, handler)
         self.vault = vault
 
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        # Failed handshakes (a client that does not trust the CA) are expected in tests; keep stderr clean.
-        log.debug("Key Vault stub: connection from %s failed", client_address, exc_info=True)
 
-
-class _VaultHandler(BaseHTTPRequestHandler):
+class _VaultHandler(TlsHandler):
     protocol_version = "HTTP/1.1"
     server_version = "KeyVaultStub"
     timeout = 10
     server: _VaultServer
-
-    def setup(self) -> None:
-        self.request.do_handshake()
-        super().setup()
 
     def do_GET(self) -> None:
         self._serve()
