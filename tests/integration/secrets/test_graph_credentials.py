@@ -3,17 +3,12 @@ platform stub, the credential read from the Key Vault stub through the real read
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import NameOID
 
 from devtools.keyvault_stub import EntraStub, KeyVaultStub, ManagedIdentityEndpointStub, TokenRequest
 from shared.config import Settings
@@ -21,6 +16,7 @@ from shared.graph.auth import MsalTokenProvider
 from shared.graph.errors import GraphAuthError
 from shared.graph.factory import token_provider_from_settings
 from shared.secrets import KeyVaultSecretReader
+from tests.certificates import app_certificate
 
 APP = "6d2b1c4e-8f3a-4b5c-9d7e-1a2b3c4d5e6f"
 MANAGED_IDENTITY = "4f1f2c2e-0b6a-4d8e-9a51-6f1d2b3c4d5e"
@@ -132,24 +128,10 @@ def test_a_secret_rejected_after_a_fresh_read_is_a_clear_error(
     assert OLD_SECRET not in message and OLD_SECRET not in caplog.text
 
 
-def _certificate() -> tuple[str, str]:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "admin-assistant-graph")])
-    now = dt.datetime.now(dt.UTC)
-    certificate = (
-        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-        .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(minutes=5))
-        .not_valid_after(now + dt.timedelta(days=1)).sign(key, hashes.SHA256())
-    )
-    key_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption()).decode()
-    return key_pem, certificate.public_bytes(serialization.Encoding.PEM).decode()
-
-
 def test_certificate_from_the_vault_signs_the_client_assertion(
     entra: EntraStub, vault: KeyVaultStub, make_reader: Callable[..., KeyVaultSecretReader],
 ) -> None:
-    key_pem, cert_pem = _certificate()
+    key_pem, cert_pem = app_certificate()
     vault.set_secret("graph-certificate", key_pem + cert_pem, content_type="application/x-pem-file")
     entra.accept_certificate(APP, cert_pem)
     provider = token_provider_from_settings(_settings(entra, GRAPH_AUTH_MODE="certificate"), make_reader())
@@ -161,8 +143,8 @@ def test_certificate_from_the_vault_signs_the_client_assertion(
 def test_a_certificate_the_app_does_not_know_is_refused_without_showing_the_key(
     entra: EntraStub, vault: KeyVaultStub, make_reader: Callable[..., KeyVaultSecretReader],
 ) -> None:
-    key_pem, cert_pem = _certificate()
-    registered_key, registered = _certificate()
+    key_pem, cert_pem = app_certificate()
+    registered_key, registered = app_certificate()
     vault.set_secret("graph-certificate", key_pem + cert_pem)
     entra.accept_certificate(APP, registered)
     provider = token_provider_from_settings(_settings(entra, GRAPH_AUTH_MODE="certificate"), make_reader())

@@ -1,13 +1,8 @@
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import NameOID
 
 from shared.graph.auth import (
     GRAPH_APP_SCOPE,
@@ -17,6 +12,7 @@ from shared.graph.auth import (
     certificate_credential,
 )
 from shared.graph.errors import GraphAuthError
+from tests.certificates import app_certificate
 
 SECRET = "s3cr3t-value-that-must-never-leak"
 
@@ -75,23 +71,8 @@ def test_msal_needs_exactly_one_credential() -> None:
         MsalTokenProvider("t", "c", client_secret="x", certificate_pem="y")
 
 
-def _pem_bundle() -> tuple[str, str]:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "admin-assistant-test")])
-    now = dt.datetime.now(dt.UTC)
-    cert = (
-        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-        .serial_number(x509.random_serial_number()).not_valid_before(now)
-        .not_valid_after(now + dt.timedelta(days=1)).sign(key, hashes.SHA256())
-    )
-    key_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption()).decode()
-    cert_pem = cert.public_bytes(serialization.Encoding.PEM).decode()
-    return key_pem, cert_pem
-
-
 def test_certificate_pem_bundle_is_split_for_msal() -> None:
-    key_pem, cert_pem = _pem_bundle()
+    key_pem, cert_pem = app_certificate()
     credential = certificate_credential(cert_pem + key_pem)
     assert credential == {"private_key": key_pem.strip(), "public_certificate": cert_pem.strip()}
     assert certificate_credential(key_pem, "AB12") == {"private_key": key_pem.strip(), "thumbprint": "AB12"}
