@@ -83,8 +83,9 @@ def plan_day(payload: dict[str, Any], deps: Container | None = None) -> dict[str
         for change in plan.privacy_changes
     ]
     batches = [items[i : i + BATCH_SIZE] for i in range(0, len(items), BATCH_SIZE)]
-    deps.staging.put_many({f"{task.staging_prefix}/batch-{index}.json": batch for index, batch in enumerate(batches)})
-    deps.staging.put_json(f"{task.staging_prefix}/plan.json", plan.model_dump(mode="json"))
+    staged: dict[str, Any] = {f"{task.staging_prefix}/batch-{index}.json": batch for index, batch in enumerate(batches)}
+    staged[f"{task.staging_prefix}/plan.json"] = plan.model_dump(mode="json")
+    deps.staging.put_many(staged)
     return PlanSummary(
         fetched=plan.fetched,
         already_archived=plan.already_archived,

@@ -5,14 +5,16 @@ from __future__ import annotations
 import contextlib
 import json
 import threading
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from azure.core.exceptions import ResourceExistsError, ResourceNotFoundError
 from azure.storage.blob import BlobServiceClient, ContainerClient
 
 STAGING_CONTAINER = "archive-staging"
 PARALLEL_REQUESTS = 8  # blob uploads or deletes in flight at once for one call
+T = TypeVar("T")
 
 
 class StagingNotFoundError(LookupError):
@@ -57,8 +59,7 @@ class BlobStagingStore:
 
     def put_many(self, values: dict[str, Any]) -> None:
         """Several blobs at once: a day's write batches are all staged before the first one may start."""
-        with ThreadPoolExecutor(max_workers=PARALLEL_REQUESTS) as pool:
-            list(pool.map(lambda item: self.put_json(*item), values.items()))
+        _in_parallel(lambda item: self.put_json(*item), values.items())
 
     def delete_prefix(self, prefix: str) -> int:
         container = self._client()
@@ -68,9 +69,13 @@ class BlobStagingStore:
             with contextlib.suppress(ResourceNotFoundError):
                 container.delete_blob(name)
 
-        with ThreadPoolExecutor(max_workers=PARALLEL_REQUESTS) as pool:
-            list(pool.map(delete, names))
+        _in_parallel(delete, names)
         return len(names)
+
+
+def _in_parallel(work: Callable[[T], None], items: Iterable[T]) -> None:
+    with ThreadPoolExecutor(max_workers=PARALLEL_REQUESTS) as pool:
+        list(pool.map(work, items))  # list(): re-raises the first failure
 
 
 class MemoryStagingStore:
