@@ -1,41 +1,32 @@
 """The HTTP API for Power Automate and other systems: conflicts, audit, archive jobs, categories, health, OpenAPI.
 
-Every operation is documented in shared/services/api_catalog.py; the handlers stay thin: parse, call a use case,
-shape the answer. Use-case errors become problem+json through functions/http_problem.py.
+Every operation is documented in functions/http/catalog.py; the handlers stay thin: parse, ask the container for a
+use case, shape the answer. Use-case errors become problem+json through functions/http/problems.py.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 import azure.durable_functions as df
 import azure.functions as func
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
-from functions.http_problem import (
-    from_validation_error,
-    guarded,
-    guarded_async,
-    json_body,
-    json_response,
-    method_not_allowed,
-)
-from shared.services.api_routes import ANONYMOUS_ROUTES, ROUTE_METHODS
+from functions.http.bodies import read_body
+from functions.http.problems import guarded, guarded_async, json_response, method_not_allowed
+from functions.http.routes import ANONYMOUS_ROUTES, ROUTE_METHODS
 
 if TYPE_CHECKING:
     from shared.bootstrap import Container
-    from shared.services.api_models import ResolveRequest
     from shared.services.job_admin import JobAdmin
     from shared.storage.protocols import AuditLog
 
 bp = df.Blueprint(http_auth_level=func.AuthLevel.FUNCTION)
 log = logging.getLogger(__name__)
 
-M = TypeVar("M", bound=BaseModel)
-ACTIVE = {df.OrchestrationRuntimeStatus.Running, df.OrchestrationRuntimeStatus.Pending}
 PRINCIPAL_HEADER = "x-ms-client-principal-name"
 
 
@@ -45,8 +36,8 @@ PRINCIPAL_HEADER = "x-ms-client-principal-name"
 @bp.route(route="conflicts", methods=["GET"])
 def conflicts_list(req: func.HttpRequest) -> func.HttpResponse:
     def work() -> func.HttpResponse:
-        from shared.services.api_models import ConflictPage, ConflictView
-        from shared.services.api_queries import ConflictQuery, parse_query
+        from functions.http.models import ConflictPage, ConflictView
+        from functions.http.queries import ConflictQuery, parse_query
 
         query = parse_query(ConflictQuery, req.params)
         page = _deps().conflicts.query(
@@ -62,8 +53,8 @@ def conflicts_list(req: func.HttpRequest) -> func.HttpResponse:
 @bp.route(route="conflicts/{id}", methods=["GET"])
 def conflict_get(req: func.HttpRequest) -> func.HttpResponse:
     def work() -> func.HttpResponse:
-        from shared.services.api_errors import NotFound
-        from shared.services.api_models import ConflictView
+        from functions.http.models import ConflictView
+        from shared.domain.errors import NotFound
 
         conflict_id = req.route_params.get("id", "")
         conflict = _deps().conflicts.get(conflict_id)
@@ -77,43 +68,18 @@ def conflict_get(req: func.HttpRequest) -> func.HttpResponse:
 @bp.route(route="conflicts/{id}/resolve", methods=["POST"])
 @bp.durable_client_input(client_name="client")
 async def conflict_resolve(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> func.HttpResponse:
-    from shared.services.api_models import ResolveRequest
-
-    body = _body(req, ResolveRequest)
-    if isinstance(body, func.HttpResponse):
-        return body
-    return await guarded_async(lambda: _resolve(req, client, body))
+    return await guarded_async(lambda: _resolve(req, client))
 
 
-async def _resolve(
-    req: func.HttpRequest, client: df.DurableOrchestrationClient, body: ResolveRequest
-) -> func.HttpResponse:
-    from shared.orchestrators.archive import ARCHIVE_ORCHESTRATOR
-    from shared.services.api_errors import StateConflict, Unavailable
-    from shared.services.api_models import ConflictView, ResolveResult
-    from shared.services.conflict_resolution import ConflictResolution
+async def _resolve(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> func.HttpResponse:
+    from functions.http.models import ConflictView, ResolveRequest, ResolveResult
 
-    deps = _deps()
-    resolution = ConflictResolution(deps.conflicts, deps.jobs, deps.audit, deps.clock)
-    plan = resolution.plan(req.route_params.get("id", ""), body.keep, body.note)
-    if plan.archive is not None and plan.instance_id is not None:
-        existing = await client.get_status(plan.instance_id)
-        if existing and existing.runtime_status in ACTIVE:
-            raise StateConflict(f"the archive {plan.instance_id} of that day is running; resolve when it has finished")
-    resolved = resolution.commit(plan, _principal(req))
-    status_url = None
-    if plan.archive is not None and plan.instance_id is not None:
-        try:
-            await client.start_new(ARCHIVE_ORCHESTRATOR, plan.instance_id, plan.archive.model_dump(mode="json"))
-        except Exception as error:
-            log.exception("could not start archive %s after resolving a conflict", plan.instance_id)
-            resolution.reopen(plan, resolved, type(error).__name__)
-            raise Unavailable("the archive of the kept events could not be started; the conflict is open again, "
-                              "retry the resolution") from None
-        status_url = f"{_api_base(req)}/archive/{quote(plan.instance_id, safe='')}"
-    result = ResolveResult(conflict=ConflictView.of(resolved), archive_instance_id=plan.instance_id,
-                           archive_status_url=status_url)
-    return _model_response(result)
+    body = read_body(req, ResolveRequest)
+    resolved, instance_id = await _deps().conflict_resolution.resolve(
+        client, req.route_params.get("id", ""), body.keep, body.note, _principal(req))
+    status_url = f"{_api_base(req)}/archive/{quote(instance_id, safe='')}" if instance_id else None
+    return _model_response(ResolveResult(conflict=ConflictView.of(resolved), archive_instance_id=instance_id,
+                                         archive_status_url=status_url))
 
 
 # --- audit ------------------------------------------------------------------------------------------------------
@@ -122,8 +88,8 @@ async def _resolve(
 @bp.route(route="audit", methods=["GET"])
 def audit_list(req: func.HttpRequest) -> func.HttpResponse:
     def work() -> func.HttpResponse:
-        from shared.services.api_models import AuditEntryView, AuditPage
-        from shared.services.api_queries import AuditQuery, parse_query
+        from functions.http.models import AuditEntryView, AuditPage
+        from functions.http.queries import AuditQuery, parse_query
 
         query = parse_query(AuditQuery, req.params)
         page = _audit_log().query(
@@ -139,7 +105,7 @@ def audit_list(req: func.HttpRequest) -> func.HttpResponse:
 @bp.route(route="audit/export", methods=["GET"])
 def audit_export(req: func.HttpRequest) -> func.HttpResponse:
     def work() -> func.HttpResponse:
-        from shared.services.api_queries import AuditExportQuery, parse_query
+        from functions.http.queries import AuditExportQuery, parse_query
         from shared.services.audit_export import CONTINUATION_HEADER, audit_csv
 
         query = parse_query(AuditExportQuery, req.params)
@@ -170,7 +136,7 @@ def _with_continuation(url: str, continuation: str) -> str:
 @bp.route(route="jobs", methods=["GET"])
 def jobs_list(req: func.HttpRequest) -> func.HttpResponse:
     def work() -> func.HttpResponse:
-        from shared.services.api_models import JobList, JobView
+        from functions.http.models import JobList, JobView
 
         return _model_response(JobList(items=[JobView.of(job) for job in _job_admin().list()]))
 
@@ -180,7 +146,7 @@ def jobs_list(req: func.HttpRequest) -> func.HttpResponse:
 @bp.route(route="jobs/{id}", methods=["GET"])
 def job_get(req: func.HttpRequest) -> func.HttpResponse:
     def work() -> func.HttpResponse:
-        from shared.services.api_models import JobView
+        from functions.http.models import JobView
 
         return _model_response(JobView.of(_job_admin().get(req.route_params.get("id", ""))))
 
@@ -189,15 +155,11 @@ def job_get(req: func.HttpRequest) -> func.HttpResponse:
 
 @bp.route(route="jobs/{id}", methods=["PUT"])
 def job_put(req: func.HttpRequest) -> func.HttpResponse:
-    from shared.services.api_models import JobSettings
-
-    body = _body(req, JobSettings)
-    if isinstance(body, func.HttpResponse):
-        return body
-
     def work() -> func.HttpResponse:
-        from shared.services.api_models import JobView
+        from functions.http.models import JobView
+        from shared.domain.jobs import JobSettings
 
+        body = read_body(req, JobSettings)
         job, created = _job_admin().put(req.route_params.get("id", ""), body, _principal(req))
         return _model_response(JobView.of(job), 201 if created else 200)
 
@@ -218,13 +180,13 @@ def job_delete(req: func.HttpRequest) -> func.HttpResponse:
 
 @bp.route(route="categories/validate", methods=["POST"])
 def categories_validate(req: func.HttpRequest) -> func.HttpResponse:
-    from shared.services.api_models import CategoryCheckRequest
-    from shared.services.category_check import check_categories
+    def work() -> func.HttpResponse:
+        from functions.http.models import CategoryCheckRequest
+        from shared.services.category_check import check_categories
 
-    body = _body(req, CategoryCheckRequest)
-    if isinstance(body, func.HttpResponse):
-        return body
-    return _model_response(check_categories(body.categories))
+        return _model_response(check_categories(read_body(req, CategoryCheckRequest).categories))
+
+    return guarded(work)
 
 
 @bp.route(route="health", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)
@@ -238,7 +200,7 @@ def health(req: func.HttpRequest) -> func.HttpResponse:
 
 @bp.route(route="openapi.json", methods=["GET"])
 def openapi_document(req: func.HttpRequest) -> func.HttpResponse:
-    from shared.services.openapi import build_document
+    from functions.http.openapi import build_document
 
     url = urlsplit(req.url)
     return json_response(build_document(host=url.netloc or None, scheme=url.scheme or "https"))
@@ -280,10 +242,7 @@ def _audit_log() -> AuditLog:
 
 
 def _job_admin() -> JobAdmin:
-    from shared.services.job_admin import JobAdmin
-
-    deps = _deps()
-    return JobAdmin(deps.jobs, deps.audit)
+    return _deps().job_admin
 
 
 def _principal(req: func.HttpRequest) -> str:
@@ -293,16 +252,6 @@ def _principal(req: func.HttpRequest) -> str:
 def _api_base(req: func.HttpRequest) -> str:
     url = urlsplit(req.url)
     return f"{url.scheme}://{url.netloc}/api"
-
-
-def _body(req: func.HttpRequest, model: type[M]) -> M | func.HttpResponse:
-    raw = json_body(req)
-    if isinstance(raw, func.HttpResponse):
-        return raw
-    try:
-        return model.model_validate(raw)
-    except ValidationError as error:
-        return from_validation_error(error)
 
 
 def _model_response(model: BaseModel, status: int = 200) -> func.HttpResponse:

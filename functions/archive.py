@@ -4,36 +4,34 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 import azure.durable_functions as df
 import azure.functions as func
-from pydantic import ValidationError
 
-from functions.http_problem import (
-    bad_request,
-    from_validation_error,
-    guarded_async,
-    json_body,
-    json_response,
-    problem,
-)
+from functions.http.bodies import read_body
+from functions.http.problems import guarded_async, json_response
+from shared.domain.errors import NotFound, StateConflict
 from shared.orchestrators import archive as orchestration
 
 if TYPE_CHECKING:
-    from shared.services.api_models import ArchiveStatusView
+    from functions.http.models import ArchiveStatusView
 
 bp = df.Blueprint()
 log = logging.getLogger(__name__)
 
+# What a Durable instance id can be: no '/', '?', '#' or '\\' (the extension's own rule), nor a path segment of dots.
+_INSTANCE_ID = re.compile(r"(?!\.+$)[^/\\?#\x00-\x1f\x7f]{1,100}")
+
+
 @bp.timer_trigger(arg_name="timer", schedule="%ARCHIVE_SCHEDULE%", run_on_startup=False)
 @bp.durable_client_input(client_name="client")
 async def archive_timer(timer: func.TimerRequest, client: df.DurableOrchestrationClient) -> None:
-    from shared.archive.schedule import start_due_archives
     from shared.bootstrap import container
 
-    deps = container()
-    tick = await start_due_archives(client, deps.jobs.list(enabled_only=True), deps.clock())
+    tick = await container().archive_starts.start_due(client)
     log.info(tick.summary())
 
 
@@ -44,43 +42,23 @@ async def archive_start(req: func.HttpRequest, client: df.DurableOrchestrationCl
 
 
 async def _start_archive(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> func.HttpResponse:
-    from shared.archive.requests import ArchiveInputError, archive_owner, build_request, instance_id_for
-    from shared.archive.starts import start_archive
+    from functions.http.models import ArchiveStartBody
     from shared.bootstrap import container
-    from shared.services.api_models import ArchiveStartBody
+    from shared.services.archive.starts import start_archive
 
-    raw = json_body(req)
-    if isinstance(raw, func.HttpResponse):
-        return raw
-    try:
-        body = ArchiveStartBody.model_validate(raw)
-    except ValidationError as exc:
-        return from_validation_error(exc)
-    deps = container()
-    try:
-        request = build_request(
-            user=body.user,
-            date_expression=body.date or "yesterday",
-            now=deps.clock(),
-            source=body.source,
-            archive=body.archive,
-            timezone=body.timezone or "UTC",
-            strict=not body.allow_overlaps,
-        )
-    except ArchiveInputError as exc:
-        return bad_request(exc.field, exc.message)
-    # Named like the timer's run of the same job and day, so the two refuse each other instead of both writing.
-    owner, job_id = archive_owner(deps.jobs, request.user)
-    request = request.model_copy(update={"job_id": job_id})
-    instance_id = instance_id_for(owner, request.start, request.end)
-    if not await start_archive(client, instance_id, request):
-        return problem(409, "Conflict", f"archive {instance_id} is already running")
-    return _started_response(client.create_check_status_response(req, instance_id))
+    body = read_body(req, ArchiveStartBody)
+    start = container().archive_starts.for_user(
+        body.user, body.date or "yesterday", source=body.source, archive=body.archive, timezone=body.timezone,
+        strict=not body.allow_overlaps,
+    )
+    if not await start_archive(client, start.instance_id, start.request):
+        raise StateConflict(f"archive {start.instance_id} is already running or has just run")
+    return _started_response(client.create_check_status_response(req, start.instance_id))
 
 
 def _started_response(check_status: func.HttpResponse) -> func.HttpResponse:
     """The Durable check-status answer with exactly the body the API document gives (ArchiveStarted)."""
-    from shared.services.api_models import ArchiveStarted
+    from functions.http.models import ArchiveStarted
 
     links = ArchiveStarted.model_validate(json.loads(check_status.get_body()))
     return func.HttpResponse(
@@ -94,15 +72,22 @@ def _started_response(check_status: func.HttpResponse) -> func.HttpResponse:
 @bp.route(route="archive/{instance_id}", methods=["GET"])
 @bp.durable_client_input(client_name="client")
 async def archive_status(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> func.HttpResponse:
+    return await guarded_async(lambda: _archive_status(req, client))
+
+
+async def _archive_status(req: func.HttpRequest, client: df.DurableOrchestrationClient) -> func.HttpResponse:
     instance_id = req.route_params.get("instance_id", "")
-    status = await client.get_status(instance_id)
+    if not _INSTANCE_ID.fullmatch(instance_id):
+        raise NotFound("no archive instance with that id")
+    # The client puts the id into its URL as it is; the extension reads the path segment unescaped.
+    status = await client.get_status(quote(instance_id, safe=""))
     if not status or status.runtime_status is None:
-        return problem(404, "Not Found", f"no archive instance '{instance_id}'")
+        raise NotFound(f"no archive instance '{instance_id}'")
     return json_response(status_view(status).model_dump(mode="json"))
 
 
 def status_view(status: df.DurableOrchestrationStatus) -> ArchiveStatusView:
-    from shared.services.api_models import ArchiveStatusView
+    from functions.http.models import ArchiveStatusView
 
     runtime = status.runtime_status
     return ArchiveStatusView(
@@ -128,41 +113,41 @@ def archive_day_orchestrator(context: df.DurableOrchestrationContext) -> orchest
 
 @bp.activity_trigger(input_name="payload", activity=orchestration.RESOLVE_CALENDARS)
 def resolve_calendars(payload: dict[str, Any]) -> dict[str, Any]:
-    from shared.archive import activities
+    from shared.services.archive import activities
 
     return activities.resolve_calendars(payload)
 
 
 @bp.activity_trigger(input_name="payload", activity=orchestration.FETCH_DAY)
 def fetch_day(payload: dict[str, Any]) -> dict[str, Any]:
-    from shared.archive import activities
+    from shared.services.archive import activities
 
     return activities.fetch_day(payload)
 
 
 @bp.activity_trigger(input_name="payload", activity=orchestration.PLAN_DAY)
 def plan_day(payload: dict[str, Any]) -> dict[str, Any]:
-    from shared.archive import activities
+    from shared.services.archive import activities
 
     return activities.plan_day(payload)
 
 
 @bp.activity_trigger(input_name="payload", activity=orchestration.WRITE_BATCH)
 def write_batch(payload: dict[str, Any]) -> dict[str, Any]:
-    from shared.archive import activities
+    from shared.services.archive import activities
 
     return activities.write_batch(payload)
 
 
 @bp.activity_trigger(input_name="payload", activity=orchestration.RECORD_RUN)
 def record_run(payload: dict[str, Any]) -> dict[str, Any]:
-    from shared.archive import activities
+    from shared.services.archive import activities
 
     return activities.record_run(payload)
 
 
 @bp.activity_trigger(input_name="payload", activity=orchestration.RECORD_FAILURE)
 def record_failure(payload: dict[str, Any]) -> None:
-    from shared.archive import activities
+    from shared.services.archive import activities
 
     activities.record_failure(payload)

@@ -1,4 +1,7 @@
-"""The composition root: builds adapters from settings, lazily, once per process."""
+"""The composition root: builds the adapters from settings (lazily, once per process) and the use cases from them.
+
+Triggers, commands and activities ask the container for a use case and only translate its input and output. Tests
+build `Container(settings, adapter=replacement, ...)` instead of patching module globals."""
 
 from __future__ import annotations
 
@@ -14,8 +17,14 @@ if TYPE_CHECKING:
     from shared.graph.calendars import CalendarService
     from shared.graph.client import GraphClient
     from shared.graph.subscriptions import SubscriptionService
+    from shared.services.archive.starts import ArchiveStarts
     from shared.services.audit import AuditService
-    from shared.services.source_index import SourceIndex
+    from shared.services.conflict_resolution import ConflictResolution
+    from shared.services.job_admin import JobAdmin
+    from shared.services.live_rules import LiveRules
+    from shared.services.notification_worker import NotificationWorker
+    from shared.services.notifications import NotificationIntake
+    from shared.services.subscriptions import SubscriptionManager
     from shared.storage.lease import MailboxLease
     from shared.storage.protocols import (
         AuditLog,
@@ -27,6 +36,7 @@ if TYPE_CHECKING:
         SubscriptionRepository,
     )
     from shared.storage.queues import MessageQueue
+    from shared.storage.source_index import SourceIndex
     from shared.storage.staging import StagingStore
     from shared.storage.tables import TableStore
 
@@ -38,9 +48,14 @@ def _now() -> datetime:
 class Container:
     """Everything an activity, trigger or command needs, built on first use (no clients at import time)."""
 
-    def __init__(self, settings: Settings, clock: Callable[[], datetime] = _now) -> None:
+    def __init__(self, settings: Settings, clock: Callable[[], datetime] = _now, **overrides: Any) -> None:
         self.settings = settings
         self.clock = clock
+        unknown = [name for name in overrides if not isinstance(getattr(type(self), name, None), cached_property)]
+        if unknown:
+            raise TypeError(f"not adapters of the container: {', '.join(unknown)}")
+        # A cached_property finds its value in the instance dict first: an override is simply a value cached early.
+        self.__dict__.update(overrides)
 
     def _credential(self) -> Any:
         from azure.identity import DefaultAzureCredential, ManagedIdentityCredential
@@ -144,7 +159,7 @@ class Container:
 
     @cached_property
     def source_index(self) -> SourceIndex:
-        from shared.services.source_index import TableSourceIndex
+        from shared.storage.source_index import TableSourceIndex
 
         return TableSourceIndex(self.tables)
 
@@ -173,6 +188,56 @@ class Container:
         from shared.graph.subscriptions import SubscriptionService
 
         return SubscriptionService(self.graph)
+
+
+    # Use cases: cheap to build, so built on each request from the adapters above (a replaced adapter is seen).
+
+    @property
+    def job_admin(self) -> JobAdmin:
+        from shared.services.job_admin import JobAdmin
+
+        return JobAdmin(self.jobs, self.audit)
+
+    @property
+    def archive_starts(self) -> ArchiveStarts:
+        from shared.services.archive.starts import ArchiveStarts
+
+        return ArchiveStarts(self.jobs, self.audit, self.clock)
+
+    @property
+    def conflict_resolution(self) -> ConflictResolution:
+        from shared.services.conflict_resolution import ConflictResolution
+
+        return ConflictResolution(self.conflicts, self.jobs, self.audit, self.archive_starts, self.clock)
+
+    @property
+    def notification_intake(self) -> NotificationIntake:
+        from shared.services.notifications import NotificationIntake
+
+        return NotificationIntake(self.subscriptions, self.dedup, self.notification_queue)
+
+    @property
+    def live_rules(self) -> LiveRules:
+        from shared.services.live_rules import LiveRules
+
+        return LiveRules(self.calendars, self.jobs, self.privacy_log, self.issue_log, self.conflicts, self.audit,
+                         self.source_index, self.clock)
+
+    @property
+    def subscription_manager(self) -> SubscriptionManager:
+        from shared.services.subscriptions import SubscriptionManager
+
+        return SubscriptionManager(
+            self.graph_subscriptions, self.subscriptions, self.jobs, self.audit,
+            lifetime_minutes=self.settings.subscription_lifetime_minutes,
+            base_url=self.settings.notification_base_url, clock=self.clock,
+        )
+
+    @property
+    def notification_worker(self) -> NotificationWorker:
+        from shared.services.notification_worker import NotificationWorker
+
+        return NotificationWorker(self.live_rules, self.subscription_manager, self.audit)
 
 
 _lock = threading.Lock()

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 
-import click
 import typer
 
+# typer 0.29 parses with a click of its own; the separately installed click's exceptions are other classes.
+from typer._click.exceptions import ClickException
+
 from shared.cli import archive, jobs, serve, subscriptions
+from shared.cli.errors import exit_code_for
 
 app = typer.Typer(
     name="admin-assistant",
@@ -23,17 +27,24 @@ app.add_typer(subscriptions.app, name="subscriptions")
 app.command("serve")(serve.serve)
 app.command("demo")(serve.demo)
 
+log = logging.getLogger(__name__)
+
 
 def main(argv: list[str] | None = None) -> None:
     try:
         result = app(args=argv, standalone_mode=False)
-    except click.exceptions.NoArgsIsHelpError:
-        raise SystemExit(0) from None
-    except click.UsageError as exc:
-        # Usage errors are bad input: one line naming what is wrong, exit 2.
-        print(f"error: {exc.format_message()}", file=sys.stderr)
-        raise SystemExit(2) from None
-    except click.exceptions.Abort:
+    except ClickException as exc:
+        # Usage errors (and a bare command, which shows its help) are bad input: the usage hint and one line, exit 2.
+        exc.show(file=sys.stderr)
+        raise SystemExit(exc.exit_code) from None
+    except typer.Abort:
         print("error: aborted", file=sys.stderr)
         raise SystemExit(130) from None
+    except Exception as exc:
+        known = exit_code_for(exc)
+        if known is None:
+            raise
+        code, message = known
+        print(f"error: {message}", file=sys.stderr)
+        raise SystemExit(code) from None
     raise SystemExit(result if isinstance(result, int) else 0)

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn
 from rich.table import Table
 
-from shared.archive.contracts import ArchiveRequest
 from shared.cli.output import fail, stderr, stdout
+from shared.services.archive.contracts import ArchiveRequest
+from shared.services.archive.starts import ArchiveStart
 
 COUNTS = ("fetched", "archived", "already_archived", "conflicts", "failed")
 
@@ -29,56 +30,34 @@ def archive(
     json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")] = False,
 ) -> int:
     """Archive a day (or range) of appointments into the archive calendar."""
-    from shared.archive.requests import ArchiveInputError, build_request, instance_id_for
+    from shared.bootstrap import container
     from shared.runtime.local_app import load_local_settings
 
     load_local_settings()
     if bool(user) == all_jobs:
         fail("give either --user or --all")
-    now = datetime.now(UTC)
-    runs: list[tuple[str, ArchiveRequest]] = []
-    try:
-        if all_jobs:
-            from shared.bootstrap import container
-
-            for job in container().jobs.list(enabled_only=True):
-                request = build_request(
-                    user=job.user,
-                    date_expression=date,
-                    now=now,
-                    source=job.source_calendar,
-                    archive=job.archive_calendar,
-                    timezone=job.timezone,
-                    strict=job.strict,
-                    job_id=job.id,
-                )
-                runs.append((instance_id_for(job.id, request.start, request.end), request))
-            if not runs:
-                fail("no enabled archive jobs: add one with `jobs add`")
-        else:
-            assert user is not None
-            request = build_request(
-                user=user,
-                date_expression=date,
-                now=now,
-                source=source,
-                archive=archive_calendar,
-                timezone=timezone,
-                strict=strict,
-            )
-            runs.append((instance_id_for(request.user, request.start, request.end), request))
-    except ArchiveInputError as exc:
-        fail(str(exc))
-    if not all_jobs:
-        _check_calendars(runs[0][1])
-    statuses = _run(runs, show_progress=not json_output)
-    return _report(statuses, json_output)
+    starts = container().archive_starts
+    skipped: list[str] = []
+    if all_jobs:
+        runs, broken = starts.for_jobs(container().jobs.list(enabled_only=True), date)
+        skipped = [job.describe() for job in broken]
+        for line in skipped:
+            stderr.print(f"skipped {line}", markup=False, highlight=False)
+        if not runs and not broken:
+            fail("no enabled archive jobs: add one with `jobs add`")
+    else:
+        assert user is not None
+        runs = [starts.for_user(user, date, source=source, archive=archive_calendar, timezone=timezone,
+                                strict=strict)]
+        _check_calendars(runs[0].request)
+    statuses = _run(runs, show_progress=not json_output) if runs else []
+    return _report(statuses, json_output, skipped)
 
 
 def _check_calendars(request: ArchiveRequest) -> None:
     """An unknown mailbox or calendar is bad input: say so at once (exit 2) instead of failing the orchestration."""
-    from shared.archive.activities import resolve_calendars
     from shared.graph.errors import GraphError, GraphNotFoundError
+    from shared.services.archive.activities import resolve_calendars
 
     try:
         resolve_calendars(request.model_dump(mode="json"))
@@ -88,16 +67,16 @@ def _check_calendars(request: ArchiveRequest) -> None:
         fail(str(exc), code=1)
 
 
-def _run(runs: list[tuple[str, ArchiveRequest]], *, show_progress: bool) -> list[Any]:
-    from shared.orchestrators.archive import ARCHIVE_ORCHESTRATOR
+def _run(runs: list[ArchiveStart], *, show_progress: bool) -> list[Any]:
     from shared.runtime.local_app import new_engine
+    from shared.services.archive.contracts import ARCHIVE_ORCHESTRATOR
 
     engine = new_engine()
-    total_days = sum(len(r.days()) for _, r in runs)
-    users = {instance_id: request.user for instance_id, request in runs}
+    total_days = sum(len(run.request.days()) for run in runs)
+    users = {run.instance_id: run.request.user for run in runs}
     done: dict[str, int] = {}
     with Progress(
-        TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total} days"),
+        TextColumn("{task.description}", markup=False), BarColumn(), TextColumn("{task.completed}/{task.total} days"),
         console=stderr, disable=not show_progress, transient=True,
     ) as progress:
         bar = progress.add_task("archiving", total=total_days)
@@ -115,11 +94,11 @@ def _run(runs: list[tuple[str, ArchiveRequest]], *, show_progress: bool) -> list
 
         engine.subscribe(on_change)
         try:
-            for instance_id, request in runs:
-                done[instance_id] = 0
-                payload = request.model_dump(mode="json")
-                engine.start_new(ARCHIVE_ORCHESTRATOR, instance_id=instance_id, client_input=payload)
-            return [engine.wait_for_completion(instance_id, timeout=3600) for instance_id, _ in runs]
+            for run in runs:
+                done[run.instance_id] = 0
+                payload = run.request.model_dump(mode="json")
+                engine.start_new(ARCHIVE_ORCHESTRATOR, instance_id=run.instance_id, client_input=payload)
+            return [engine.wait_for_completion(run.instance_id, timeout=3600) for run in runs]
         finally:
             engine.shutdown()
 
@@ -135,30 +114,32 @@ def _describe(custom: dict[str, Any]) -> str:
     return text
 
 
-def _report(statuses: list[Any], json_output: bool) -> int:
+def _report(statuses: list[Any], json_output: bool, skipped: list[str]) -> int:
     outputs = [s.output for s in statuses if s.runtime_status == "Completed" and isinstance(s.output, dict)]
     errors = [f"{s.instance_id}: {_first_line(s.output)}" for s in statuses if s.runtime_status != "Completed"]
     totals = {key: sum(int(o[key]) for o in outputs) for key in COUNTS}
+    failed = bool(errors or skipped)
     if json_output:
         summary: dict[str, Any] = {
             **totals,
             "instance_id": ",".join(s.instance_id for s in statuses),
-            "status": "failed" if errors else ("partial" if totals["failed"] else "success"),
+            "status": "failed" if failed else ("partial" if totals["failed"] else "success"),
             "days": [day for o in outputs for day in o["days"]],
-            "issues": [issue for o in outputs for issue in o["issues"]],
+            "issues": [*skipped, *(issue for o in outputs for issue in o["issues"])],
             "errors": errors,
         }
         stdout.file.write(json.dumps(summary) + "\n")
     else:
         _print_summary(outputs)
         for error in errors:
-            stderr.print(f"[red]archive failed[/red] {error}")
-    return 1 if errors or totals["failed"] else 0
+            stderr.print(f"[red]archive failed[/red] {escape(error)}")
+    return 1 if failed or totals["failed"] else 0
 
 
 def _print_summary(outputs: list[dict[str, Any]]) -> None:
+    # Subjects, calendar names and errors are text from a calendar, never rich markup: `[/red]` is a subject too.
     for output in outputs:
-        table = Table(title=f"{output['user']} ({output['instance_id']})", title_justify="left")
+        table = Table(title=escape(f"{output['user']} ({output['instance_id']})"), title_justify="left")
         for column in ("day", "fetched", "archived", "already", "private", "conflicts", "failed"):
             table.add_column(column, justify="left" if column == "day" else "right")
         for day in output["days"]:
@@ -174,11 +155,11 @@ def _print_summary(outputs: list[dict[str, Any]]) -> None:
         stdout.print(table)
         for day in output["days"]:
             for group in day["conflict_subjects"]:
-                stdout.print(f"[magenta]conflict[/magenta] {day['day']}: {' / '.join(group)}")
+                stdout.print(f"[magenta]conflict[/magenta] {day['day']}: {escape(' / '.join(group))}")
             for failure in day["failures"]:
-                stdout.print(f"[red]failed[/red] {day['day']} {failure['subject']}: {failure['error']}")
+                stdout.print(f"[red]failed[/red] {day['day']} {escape(failure['subject'])}: {escape(failure['error'])}")
         for issue in output["issues"]:
-            stdout.print(f"[yellow]issue[/yellow] {issue}")
+            stdout.print(f"[yellow]issue[/yellow] {escape(issue)}")
 
 
 def _first_line(value: Any) -> str:

@@ -3,23 +3,28 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from pydantic import ValidationError
 from rich.table import Column, Table
+from rich.text import Text
 
-from shared.cli.output import fail, stdout
+from shared.cli.output import stdout
+
+if TYPE_CHECKING:
+    from shared.services.job_admin import JobAdmin
 
 app = typer.Typer(help="Archive jobs: which mailboxes are archived daily, and how.", no_args_is_help=True)
 
+BY = "cli"
 
-def _jobs():  # type: ignore[no-untyped-def]
+
+def _admin() -> JobAdmin:
     from shared.bootstrap import container
     from shared.runtime.local_app import load_local_settings
 
     load_local_settings()
-    return container().jobs
+    return container().job_admin
 
 
 @app.command("add")
@@ -32,24 +37,19 @@ def add(
     run_hour: Annotated[int, typer.Option(help="Local hour after which yesterday is archived.")] = 1,
     job_id: Annotated[str | None, typer.Option("--id", help="Job id (default: derived from the user).")] = None,
 ) -> None:
-    """Add (or replace) an archive job."""
-    from shared.storage.models import ArchiveJob
+    """Add (or replace) an archive job: checked like `PUT /api/jobs/{id}`, and audited."""
+    from pydantic import ValidationError
+
+    from shared.domain.errors import InvalidInput
+    from shared.domain.jobs import JobSettings
 
     try:
-        job = ArchiveJob(
-            id=job_id or "", user=user, source_calendar=source, archive_calendar=archive, timezone=timezone,
-            strict=strict, run_hour=run_hour,
-        )
+        settings = JobSettings(user=user, source_calendar=source, archive_calendar=archive, timezone=timezone,
+                               strict=strict, run_hour=run_hour)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        fail(f"{'.'.join(str(p) for p in err['loc']) or 'job'}: {err['msg']}")
-    jobs = _jobs()
-    existing = jobs.get(job.id)
-    if job_id is None and existing is not None and existing.user.casefold() != job.user.casefold():
-        # Derived ids fold punctuation (a.b@x and a-b@x both give a-b-x): never replace another mailbox's job.
-        fail(f"job id '{job.id}' already belongs to {existing.user}; give this job its own --id")
-    saved = jobs.save(job)
-    stdout.print(f"job {saved.id} saved for {saved.user}")
+        raise InvalidInput.from_validation(exc, "job") from None
+    saved, _ = _admin().add(settings, BY, job_id)
+    stdout.print(Text(f"job {saved.id} saved for {saved.user}"))
 
 
 @app.command("list")
@@ -57,7 +57,7 @@ def list_jobs(
     json_output: Annotated[bool, typer.Option("--json", help="Print a JSON array on stdout.")] = False,
 ) -> None:
     """List archive jobs."""
-    jobs = _jobs().list()
+    jobs = _admin().list()
     if json_output:
         typer.echo(json.dumps([job.model_dump(mode="json") for job in jobs], indent=2))
         return
@@ -65,37 +65,30 @@ def list_jobs(
     table = Table(*(Column(name, overflow="fold") for name in ("id", "user", "source", "archive", "time zone")),
                   "strict", "run hour", "enabled")
     for job in jobs:
-        table.add_row(
+        # Text, not markup: a calendar may well be called `Arch [/x]`.
+        table.add_row(*map(Text, (
             job.id, job.user, job.source_calendar or "(primary)", job.archive_calendar, job.timezone,
             "yes" if job.strict else "no", str(job.run_hour), "yes" if job.enabled else "no",
-        )
+        )))
     stdout.print(table)
-
-
-def _set_enabled(job_id: str, enabled: bool) -> None:
-    jobs = _jobs()
-    job = jobs.get(job_id)
-    if job is None:
-        fail(f"no archive job '{job_id}'")
-    jobs.save(job.model_copy(update={"enabled": enabled}))
-    stdout.print(f"job {job_id} {'enabled' if enabled else 'disabled'}")
 
 
 @app.command("enable")
 def enable(job_id: str) -> None:
     """Enable a job."""
-    _set_enabled(job_id, True)
+    _admin().set_enabled(job_id, True, BY)
+    stdout.print(Text(f"job {job_id} enabled"))
 
 
 @app.command("disable")
 def disable(job_id: str) -> None:
     """Disable a job."""
-    _set_enabled(job_id, False)
+    _admin().set_enabled(job_id, False, BY)
+    stdout.print(Text(f"job {job_id} disabled"))
 
 
 @app.command("remove")
 def remove(job_id: str) -> None:
     """Remove a job."""
-    if not _jobs().delete(job_id):
-        fail(f"no archive job '{job_id}'")
-    stdout.print(f"job {job_id} removed")
+    _admin().delete(job_id, BY)
+    stdout.print(Text(f"job {job_id} removed"))

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Column, Table
+from rich.text import Text
 
 from shared.cli.output import fail, stdout
 
@@ -23,11 +24,10 @@ def _manager() -> SubscriptionManager:
     from shared.bootstrap import container
     from shared.config import SettingsError
     from shared.runtime.local_app import load_local_settings
-    from shared.services.notification_worker import subscription_manager_from
 
     load_local_settings()
     try:
-        return subscription_manager_from(container())
+        return container().subscription_manager
     except SettingsError as exc:
         fail(str(exc))
 
@@ -68,7 +68,7 @@ def subscribe(
         )
     except (GraphError, SubscriptionSetupError) as exc:
         fail(f"could not subscribe {user}: {exc}")
-    stdout.print(f"subscription {record.id} for {record.user} until {record.expiration.isoformat()}")
+    stdout.print(Text(f"subscription {record.id} for {record.user} until {record.expiration.isoformat()}"))
 
 
 @app.command("list")
@@ -85,7 +85,8 @@ def list_subscriptions(
     table = Table(Column("id", overflow="fold"), Column("user", overflow="fold"), "job", "expires",
                   Column("notification URL", overflow="fold"))
     for r in records:
-        table.add_row(r.id, r.user, r.job_id or "-", f"{r.expiration:%Y-%m-%d %H:%M}Z", r.notification_url)
+        cells = (r.id, r.user, r.job_id or "-", f"{r.expiration:%Y-%m-%d %H:%M}Z", r.notification_url)
+        table.add_row(*map(Text, cells))
     stdout.print(table)
 
 
@@ -102,7 +103,7 @@ def renew(
     if subscription_id is None:
         report = manager.reconcile()
         for name, items in report.model_dump().items():
-            stdout.print(f"{name}: {len(items)}" + (f" ({', '.join(items)})" if items else ""))
+            stdout.print(Text(f"{name}: {len(items)}" + (f" ({', '.join(items)})" if items else "")))
         if report.failed:
             raise typer.Exit(1)
         return
@@ -114,8 +115,8 @@ def renew(
     except GraphError as exc:
         fail(f"could not renew {subscription_id}: {exc}", code=1)
     if renewed.id != record.id:
-        stdout.print(f"subscription {record.id} was gone; replaced by {renewed.id}")
-    stdout.print(f"subscription {renewed.id} renewed until {renewed.expiration.isoformat()}")
+        stdout.print(Text(f"subscription {record.id} was gone; replaced by {renewed.id}"))
+    stdout.print(Text(f"subscription {renewed.id} renewed until {renewed.expiration.isoformat()}"))
 
 
 @app.command("delete")
@@ -131,4 +132,4 @@ def delete(subscription_id: Annotated[str, typer.Argument(help="Id of the subscr
         existed = manager.delete(record, "deleted from the command line")
     except GraphError as exc:
         fail(f"could not delete {subscription_id}: {exc}", code=1)
-    stdout.print(f"subscription {subscription_id} deleted" + ("" if existed else " (Graph no longer had it)"))
+    stdout.print(Text(f"subscription {subscription_id} deleted" + ("" if existed else " (Graph no longer had it)")))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any, Literal
 
 from pydantic import BaseModel
@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from shared.domain.appointment import Appointment, AppointmentParseError
 from shared.domain.archive_copy import copy_differs, copy_payload, owning_day, source_key
 from shared.domain.categories import classify_categories
+from shared.domain.conflicts import ConflictGroup, ConflictItem
 from shared.domain.dates import load_zone
 from shared.domain.extended_properties import source_key_of
 from shared.domain.markers import apply_markers
@@ -23,25 +24,6 @@ class EventWrite(BaseModel):
     copy_id: str | None = None
     payload: dict[str, Any]
     subject: str
-
-
-class ConflictItem(BaseModel):
-    event_id: str
-    subject: str
-    start: datetime
-    end: datetime
-    show_as: str
-    importance: str
-    source_key: str | None = None
-
-
-class ConflictGroup(BaseModel):
-    """An overlap the rules could not resolve; `items` are the unresolved ones, `auto_dropped` lost a rule."""
-
-    group_key: str
-    items: list[ConflictItem]
-    auto_dropped: list[ConflictItem] = []
-    approved: bool = False
 
 
 class DayPlan(BaseModel):
@@ -175,6 +157,7 @@ def _conflict_item(appt: Appointment) -> ConflictItem:
         end=appt.end,
         show_as=appt.show_as,
         importance=appt.importance,
+        categories=list(appt.categories),
         source_key=appt.source_key,
     )
 

@@ -7,7 +7,15 @@ from typing import Any
 
 import azure.durable_functions as df
 
-from shared.archive.contracts import (
+from shared.services.archive.contracts import (
+    ARCHIVE_DAY_ORCHESTRATOR,
+    ARCHIVE_ORCHESTRATOR,
+    FETCH_DAY,
+    PLAN_DAY,
+    RECORD_FAILURE,
+    RECORD_RUN,
+    RESOLVE_CALENDARS,
+    WRITE_BATCH,
     ArchiveRequest,
     ArchiveResult,
     BatchOutcome,
@@ -21,14 +29,19 @@ from shared.archive.contracts import (
     RunFailure,
 )
 
-ARCHIVE_ORCHESTRATOR = "archive_orchestrator"
-ARCHIVE_DAY_ORCHESTRATOR = "archive_day_orchestrator"
-RESOLVE_CALENDARS = "resolve_calendars"
-FETCH_DAY = "fetch_day"
-PLAN_DAY = "plan_day"
-WRITE_BATCH = "write_batch"
-RECORD_RUN = "record_run"
-RECORD_FAILURE = "record_failure"
+# The trigger registrations read the function names from here, beside the generators.
+__all__ = [
+    "ARCHIVE_ORCHESTRATOR",
+    "ARCHIVE_DAY_ORCHESTRATOR",
+    "RESOLVE_CALENDARS",
+    "FETCH_DAY",
+    "PLAN_DAY",
+    "WRITE_BATCH",
+    "RECORD_RUN",
+    "RECORD_FAILURE",
+    "archive_day_orchestrator",
+    "archive_orchestrator",
+]
 
 # Graph throttling is retried inside the adapter; these retries cover a worker or a dependency failing outright.
 ACTIVITY_RETRY = df.RetryOptions(first_retry_interval_in_milliseconds=1000, max_number_of_attempts=3)

@@ -13,7 +13,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from shared.storage.models import AuditEntry, AuditStatus, utc_now
+from shared.domain.timestamps import utc_now
+from shared.storage.models import AuditEntry, AuditStatus
 from shared.storage.protocols import AuditLog
 
 REDACTED = "[redacted]"

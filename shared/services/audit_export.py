@@ -12,7 +12,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from shared.services.api_queries import AuditExportQuery
+from functions.http.queries import AuditExportQuery
 from shared.storage.models import AuditEntry
 from shared.storage.protocols import AuditLog
 

@@ -4,8 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from shared.domain.categories import category_issues, parse_category
-from shared.services.api_models import CategoryCheckResult, CategoryVerdict
+from pydantic import BaseModel, Field
+
+from shared.domain.categories import BillingType, category_issues, parse_category
+
+
+class CategoryVerdict(BaseModel):
+    category: str
+    valid: bool
+    customer: str | None = None
+    billing_type: BillingType | None = None
+    special: bool = False
+    issues: list[str] = Field(default_factory=list)
+
+
+class CategoryCheckResult(BaseModel):
+    valid: bool = Field(description="True when every category is valid.")
+    results: list[CategoryVerdict]
 
 
 def check_categories(categories: list[Any]) -> CategoryCheckResult:

@@ -1,26 +1,29 @@
 """Resolving a held-back overlap: a person picks the events to keep, and that day is archived again with them.
 
-The HTTP function drives the steps around the orchestration client: `plan` (validate), `commit` (mark resolved
-with an ETag check, so a concurrent second resolution loses, and audit it), then start the archive; `reopen` undoes
-the commit when the archive could not be started, so the client can simply retry.
+`resolve` runs the steps around the orchestration client: `plan` (validate), a check that the day's archive is not
+running, `commit` (mark resolved with an ETag check, so a concurrent second resolution loses, and audit it), then the
+start of the archive; `reopen` undoes the commit when the archive could not be started, so the client can retry.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from shared.archive.contracts import ArchiveRequest
-from shared.archive.requests import instance_id_for
-from shared.services.api_errors import InvalidInput, NotFound, StateConflict
+from shared.domain.conflicts import Conflict
+from shared.domain.errors import InvalidInput, NotFound, StateConflict, Unavailable
+from shared.services.archive.contracts import ArchiveRequest
+from shared.services.archive.requests import job_of
+from shared.services.archive.starts import ArchiveStarts, StartingClient, is_running, start_archive
 from shared.services.audit import AuditService
 from shared.storage.errors import EntityNotFoundError, StaleEntityError
-from shared.storage.models import ArchiveJob, Conflict
 from shared.storage.protocols import ConflictRepository, JobRepository
 from shared.storage.query import MAX_PAGE_SIZE
 
 ACTION = "conflict"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -38,12 +41,36 @@ class ConflictResolution:
         conflicts: ConflictRepository,
         jobs: JobRepository,
         audit: AuditService,
+        starts: ArchiveStarts,
         clock: Callable[[], dt.datetime],
     ) -> None:
         self._conflicts = conflicts
         self._jobs = jobs
         self._audit = audit
+        self._starts = starts
         self._clock = clock
+
+    async def resolve(
+        self, client: StartingClient, conflict_id: str, keep: list[str], note: str | None, by: str
+    ) -> tuple[Conflict, str | None]:
+        """The resolved conflict and the instance id of the archive that writes what was kept (None: nothing kept)."""
+        plan = self.plan(conflict_id, keep, note)
+        if plan.archive is not None and plan.instance_id is not None and await is_running(client, plan.instance_id):
+            raise StateConflict(f"the archive {plan.instance_id} of that day is running; resolve when it has finished")
+        resolved = self.commit(plan, by)
+        if plan.archive is None or plan.instance_id is None:
+            return resolved, None
+        try:
+            started = await start_archive(client, plan.instance_id, plan.archive)
+        except Exception as error:
+            log.exception("could not start archive %s after resolving a conflict", plan.instance_id)
+            self.reopen(plan, resolved, type(error).__name__)
+            raise Unavailable("the archive of the kept events could not be started; the conflict is open again, "
+                              "retry the resolution") from None
+        if not started:
+            self.reopen(plan, resolved, "the archive of that day started meanwhile")
+            raise StateConflict(f"the archive {plan.instance_id} of that day is running; resolve when it has finished")
+        return resolved, plan.instance_id
 
     def plan(self, conflict_id: str, keep: list[str], note: str | None = None) -> ResolutionPlan:
         conflict = self._conflicts.get(conflict_id)
@@ -63,21 +90,14 @@ class ConflictResolution:
             )
         if not kept:
             return ResolutionPlan(conflict, kept, note, None, None)
-        job = self._job_of(conflict.user)
-        archive = ArchiveRequest(
-            user=conflict.user,
-            start=conflict.date,
-            end=conflict.date,
-            source=job.source_calendar if job else None,
-            archive=job.archive_calendar if job else "Archive",
-            timezone=job.timezone if job else "UTC",
-            strict=True,
-            job_id=job.id if job else None,
-            # The day is archived again as a whole: what earlier resolutions of that day kept stays approved.
-            approved_keys=list(dict.fromkeys([*kept, *self._kept_earlier(conflict)])),
-        )
+        job = job_of(self._jobs, conflict.user)
+        # The day is archived again as a whole: what earlier resolutions of that day kept stays approved.
+        approved = list(dict.fromkeys([*kept, *self._kept_earlier(conflict)]))
+        day = conflict.date.isoformat()
         # The timer's instance id for a job's day, so a scheduled archive of that day still running is seen.
-        instance_id = instance_id_for(job.id if job else conflict.user, conflict.date, conflict.date)
+        start = (self._starts.for_job(job.model_copy(update={"strict": True}), day, approved) if job
+                 else self._starts.for_user(conflict.user, day, strict=True, approved_keys=approved))
+        archive, instance_id = start.request, start.instance_id
         return ResolutionPlan(conflict, kept, note, archive, instance_id)
 
     def commit(self, plan: ResolutionPlan, by: str) -> Conflict:
@@ -128,12 +148,3 @@ class ConflictResolution:
             user=conflict.user, start=conflict.date, end=conflict.date, status="resolved", page_size=MAX_PAGE_SIZE
         )
         return [event_id for other in resolved.items for event_id in other.kept]
-
-    def _job_of(self, user: str) -> ArchiveJob | None:
-        try:
-            job = self._jobs.get(ArchiveJob.id_for(user))
-        except ValueError:
-            job = None
-        if job is not None and job.user.casefold() == user.casefold():
-            return job
-        return next((j for j in self._jobs.list() if j.user.casefold() == user.casefold()), None)

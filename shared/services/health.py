@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
-from shared.services.api_models import HealthReport
+from pydantic import BaseModel, Field
 
 if TYPE_CHECKING:
     from shared.bootstrap import Container
@@ -14,6 +14,12 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 Probe = Callable[[], None]
+
+
+
+class HealthReport(BaseModel):
+    status: Literal["ok", "unavailable"]
+    checks: dict[str, str] = Field(description="Each dependency and `ok`, or what is wrong with it.")
 
 
 def storage_probe(dependencies: Callable[[], Container]) -> Probe:

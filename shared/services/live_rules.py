@@ -15,10 +15,12 @@ from pydantic import BaseModel, Field
 
 from shared.domain.appointment import Appointment, AppointmentParseError
 from shared.domain.archive_copy import owning_day, source_key
-from shared.domain.archive_plan import ConflictGroup, DayPlan, plan_day
+from shared.domain.archive_plan import DayPlan, plan_day
+from shared.domain.conflicts import Conflict, ConflictGroup, ConflictItem
 from shared.domain.dates import local_day_window
 from shared.domain.extended_properties import source_key_of
 from shared.domain.graph_time import GraphTimeError, parse_graph_datetime
+from shared.domain.jobs import ArchiveJob
 from shared.domain.markers import marker_kind
 from shared.domain.privacy import PrivacyChange, privacy_change
 from shared.graph.calendars import CalendarNotFoundError
@@ -26,9 +28,9 @@ from shared.graph.errors import GraphNotFoundError
 from shared.graph.event_writes import EventWriteRequest
 from shared.services.audit import AuditService
 from shared.services.notification_contracts import ChangeMessage, ResyncDayMessage
-from shared.services.source_index import SourceEntry, SourceIndex
-from shared.storage.models import ArchiveJob, Conflict, ConflictItem, PrivacyChangeRecord
+from shared.storage.models import PrivacyChangeRecord
 from shared.storage.protocols import ConflictRepository, IssueLog, JobRepository, PrivacyLog
+from shared.storage.source_index import SourceEntry, SourceIndex
 
 if TYPE_CHECKING:
     from shared.graph.calendars import CalendarService

@@ -26,7 +26,6 @@ from shared.services.notification_contracts import (
 from shared.services.subscriptions import SubscriptionManager
 
 if TYPE_CHECKING:
-    from shared.bootstrap import Container
     from shared.services.audit import AuditService
 
 log = logging.getLogger(__name__)
@@ -42,36 +41,11 @@ class WorkResult(BaseModel):
     followups: list[str] = Field(default_factory=list)
 
 
-def live_rules_from(deps: Container) -> LiveRules:
-    return LiveRules(
-        deps.calendars, deps.jobs, deps.privacy_log, deps.issue_log, deps.conflicts, deps.audit,
-        deps.source_index, deps.clock,
-    )
-
-
-def subscription_manager_from(deps: Container) -> SubscriptionManager:
-    settings = deps.settings
-    return SubscriptionManager(
-        deps.graph_subscriptions, deps.subscriptions, deps.jobs, deps.audit,
-        lifetime_minutes=settings.subscription_lifetime_minutes, base_url=settings.notification_base_url,
-        clock=deps.clock,
-    )
-
-
-def purge_seen_notifications(deps: Container) -> int:
-    """Drop dedup markers past their time; Table Storage has no TTL of its own."""
-    return deps.dedup.purge_expired()
-
-
 class NotificationWorker:
     def __init__(self, rules: LiveRules, subscriptions: SubscriptionManager, audit: AuditService) -> None:
         self._rules = rules
         self._subscriptions = subscriptions
         self._audit = audit
-
-    @classmethod
-    def from_container(cls, deps: Container) -> NotificationWorker:
-        return cls(live_rules_from(deps), subscription_manager_from(deps), deps.audit)
 
     def handle(self, body: bytes, dequeue_count: int, message_id: str = "") -> WorkResult:
         try:

@@ -13,6 +13,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from azure.core.exceptions import AzureError
+
+from shared.domain.errors import Unavailable
+from shared.domain.subscriptions import SubscriptionRecord
 from shared.services.notification_contracts import (
     ChangeMessage,
     ChangeNotification,
@@ -20,8 +24,9 @@ from shared.services.notification_contracts import (
     LifecycleMessage,
     LifecycleNotificationBatch,
 )
-from shared.storage.models import SubscriptionRecord
+from shared.storage.errors import StorageError
 from shared.storage.protocols import DedupStore, SubscriptionRepository
+from shared.storage.queues import MessageQueue
 
 log = logging.getLogger(__name__)
 
@@ -80,9 +85,27 @@ def dedup_key(notification: ChangeNotification) -> str | None:
 
 
 class NotificationIntake:
-    def __init__(self, subscriptions: SubscriptionRepository, dedup: DedupStore) -> None:
+    def __init__(self, subscriptions: SubscriptionRepository, dedup: DedupStore,
+                 queue: MessageQueue | None = None) -> None:
         self._subscriptions = subscriptions
         self._dedup = dedup
+        self._queue = queue
+
+    def take_in(self, batch: ChangeNotificationBatch | LifecycleNotificationBatch) -> Intake:
+        """Accept a delivery and queue its messages; Unavailable when our storage fails, so Graph delivers again."""
+        kind = "lifecycle" if isinstance(batch, LifecycleNotificationBatch) else "change"
+        intake: Intake | None = None
+        try:
+            intake = self.accept_lifecycle(batch) if isinstance(batch, LifecycleNotificationBatch) else (
+                self.accept_changes(batch))
+            if intake.messages and self._queue is not None:
+                self._queue.send_many(intake.messages)
+        except (AzureError, StorageError, OSError) as error:
+            log.warning("could not take in %s notifications: %s", kind, type(error).__name__)
+            if intake is not None:
+                self.release(intake)
+            raise Unavailable("notifications cannot be taken in right now; retry later") from None
+        return intake
 
     def accept_changes(self, batch: ChangeNotificationBatch) -> Intake:
         intake = Intake()

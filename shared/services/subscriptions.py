@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
+from shared.domain.jobs import ArchiveJob
+from shared.domain.subscriptions import SubscriptionRecord
 from shared.graph.errors import GraphError, GraphNotFoundError
 from shared.graph.subscriptions import DEFAULT_CHANGE_TYPE
 from shared.services.audit import AuditService
-from shared.storage.models import ArchiveJob, SubscriptionRecord
 from shared.storage.protocols import JobRepository, SubscriptionRepository
 
 if TYPE_CHECKING:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from shared.domain.conflicts import Conflict, ConflictItem
+from shared.domain.jobs import ArchiveJob
+from shared.domain.subscriptions import SubscriptionRecord
 from shared.storage.audit_log import AUDIT_TABLE, TableAuditLog
 from shared.storage.conflicts import CONFLICTS_TABLE, TableConflictRepository
 from shared.storage.dedup import DEDUP_TABLE, TableDedupStore
@@ -9,16 +12,7 @@ from shared.storage.errors import EntityNotFoundError, InvalidContinuationError,
 from shared.storage.issues import ISSUES_TABLE, TableIssueLog
 from shared.storage.jobs import JOBS_TABLE, TableJobRepository
 from shared.storage.keys import safe_key, unsafe_key
-from shared.storage.models import (
-    ArchiveJob,
-    AuditEntry,
-    Conflict,
-    ConflictItem,
-    IssueRecord,
-    Page,
-    PrivacyChangeRecord,
-    SubscriptionRecord,
-)
+from shared.storage.models import AuditEntry, IssueRecord, Page, PrivacyChangeRecord
 from shared.storage.privacy_log import PRIVACY_TABLE, TablePrivacyLog
 from shared.storage.protocols import (
     AuditLog,

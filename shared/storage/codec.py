@@ -7,7 +7,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from shared.storage.models import as_utc
+from shared.domain.timestamps import as_utc
 
 # A string property holds at most 64 KiB of UTF-16, i.e. 32 768 characters; keep a margin.
 MAX_TEXT_CHARS = 30_000

@@ -10,10 +10,11 @@ from azure.core import MatchConditions
 from azure.core.exceptions import ResourceExistsError
 from azure.data.tables import TableClient, UpdateMode
 
+from shared.domain.conflicts import Conflict, ConflictItem, ConflictStatus, merge_rerun
 from shared.storage.codec import as_datetime, etag_of, fit_text, from_json, join_text, split_text, to_json, without_none
 from shared.storage.errors import StaleEntityError
 from shared.storage.keys import user_key
-from shared.storage.models import Conflict, ConflictItem, ConflictStatus, Page, merge_rerun
+from shared.storage.models import Page
 from shared.storage.query import Filter, all_entities, query_page
 from shared.storage.tables import Operation, TableStore, read_entity, submit_in_transactions, write_entity
 

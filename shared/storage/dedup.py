@@ -11,9 +11,9 @@ from azure.core import MatchConditions
 from azure.core.exceptions import ResourceExistsError, ResourceModifiedError
 from azure.data.tables import TableClient
 
+from shared.domain.timestamps import utc_now
 from shared.storage.codec import as_datetime, etag_of, fit_text, without_none
 from shared.storage.errors import EntityNotFoundError, StaleEntityError
-from shared.storage.models import utc_now
 from shared.storage.query import Filter, all_entities
 from shared.storage.tables import TableStore, read_entity, write_entity
 

@@ -8,9 +8,10 @@ from typing import Any
 
 from azure.data.tables import UpdateMode
 
+from shared.domain.timestamps import utc_now
 from shared.storage.codec import as_datetime, from_json, to_json
 from shared.storage.keys import safe_key, user_key
-from shared.storage.models import IssueRecord, utc_now
+from shared.storage.models import IssueRecord
 from shared.storage.query import Filter, all_entities
 from shared.storage.tables import TableStore
 

@@ -8,9 +8,9 @@ from typing import Any
 
 from azure.data.tables import TableClient
 
+from shared.domain.jobs import ArchiveJob, valid_job_id
 from shared.storage.codec import etag_of, without_none
 from shared.storage.keys import user_key
-from shared.storage.models import ArchiveJob, valid_job_id
 from shared.storage.query import Filter, all_entities
 from shared.storage.tables import TableStore, read_entity, write_entity
 

@@ -13,6 +13,10 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from shared.domain.conflicts import Conflict, ConflictStatus, merge_rerun
+from shared.domain.jobs import ArchiveJob
+from shared.domain.subscriptions import SubscriptionRecord
+from shared.domain.timestamps import utc_now
 from shared.storage.audit_log import audit_from_entity, audit_to_entity, audit_user_key
 from shared.storage.codec import as_datetime
 from shared.storage.conflicts import conflict_from_entity, conflict_keys, conflict_to_entity
@@ -21,18 +25,7 @@ from shared.storage.errors import EntityNotFoundError, StaleEntityError
 from shared.storage.issues import day_row_range, issue_from_entity, issue_keys, issue_to_entity
 from shared.storage.jobs import JOB_PARTITION, job_from_entity, job_to_entity
 from shared.storage.keys import safe_key, user_key
-from shared.storage.models import (
-    ArchiveJob,
-    AuditEntry,
-    Conflict,
-    ConflictStatus,
-    IssueRecord,
-    Page,
-    PrivacyChangeRecord,
-    SubscriptionRecord,
-    merge_rerun,
-    utc_now,
-)
+from shared.storage.models import AuditEntry, IssueRecord, Page, PrivacyChangeRecord
 from shared.storage.privacy_log import privacy_from_entity, privacy_to_entity, time_row_range
 from shared.storage.query import day_bounds, instant_bounds, page_in_memory
 from shared.storage.subscriptions import SUBSCRIPTION_PARTITION, subscription_from_entity, subscription_to_entity

@@ -12,16 +12,10 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Protocol
 
-from shared.storage.models import (
-    ArchiveJob,
-    AuditEntry,
-    Conflict,
-    ConflictStatus,
-    IssueRecord,
-    Page,
-    PrivacyChangeRecord,
-    SubscriptionRecord,
-)
+from shared.domain.conflicts import Conflict, ConflictStatus
+from shared.domain.jobs import ArchiveJob
+from shared.domain.subscriptions import SubscriptionRecord
+from shared.storage.models import AuditEntry, IssueRecord, Page, PrivacyChangeRecord
 
 DateBound = dt.date | dt.datetime
 

@@ -8,9 +8,9 @@ from typing import Any
 
 from azure.data.tables import TableClient
 
+from shared.domain.subscriptions import SubscriptionRecord
 from shared.storage.codec import as_datetime, etag_of, without_none
 from shared.storage.keys import safe_key, user_key
-from shared.storage.models import SubscriptionRecord
 from shared.storage.query import Filter, all_entities
 from shared.storage.tables import TableStore, read_entity, write_entity
 

@@ -21,11 +21,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from devtools.azurite import Azurite  # noqa: E402
-from shared.archive.contracts import ArchiveRequest  # noqa: E402
 from shared.bootstrap import container, reset_container  # noqa: E402
+from shared.domain.jobs import ArchiveJob  # noqa: E402
 from shared.orchestrators.archive import ARCHIVE_ORCHESTRATOR  # noqa: E402
 from shared.runtime.local_app import new_engine  # noqa: E402
-from shared.storage.models import ArchiveJob  # noqa: E402
+from shared.services.archive.contracts import ArchiveRequest  # noqa: E402
 
 LATENCY_MS = 20
 PAGE_CAP = 50

@@ -118,9 +118,8 @@ def main() -> int:
         with LocalHost(app.get_functions(), storage_connection_string=azurite.connection_string) as host:
             os.environ["NOTIFICATION_BASE_URL"] = host.base_url
             reset_container()
-            from shared.services.notification_worker import subscription_manager_from
 
-            record = subscription_manager_from(container()).subscribe(USER)
+            record = container().subscription_manager.subscribe(USER)
             tomorrow = (datetime.now(UTC) + timedelta(days=1)).date().isoformat()
             work = sim.add_event(USER, event(tomorrow, "Planning", ["Acme Corp - billable"]))
             owner = sim.user_id(USER)

@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
-from shared.archive.contracts import ArchiveRequest
 from shared.bootstrap import container
+from shared.domain.conflicts import Conflict
 from shared.orchestrators.archive import ARCHIVE_ORCHESTRATOR, FETCH_DAY, WRITE_BATCH
 from shared.runtime.engine import DurableEngine
 from shared.runtime.local_app import new_engine
-from shared.storage.models import Conflict
+from shared.services.archive.contracts import ArchiveRequest
 from tests.archive_stack import USER, event, slot
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 from shared.bootstrap import Container
-from shared.storage.models import Conflict, ConflictItem
+from shared.domain.conflicts import Conflict, ConflictItem
 from tests.e2e.api.conftest import Call, assert_problem
 
 

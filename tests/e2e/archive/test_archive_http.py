@@ -10,13 +10,13 @@ import jsonschema
 import pytest
 import requests
 
-from shared.archive.requests import instance_id_for
 from shared.bootstrap import Container, container, reset_container
 from shared.config import get_settings
+from shared.domain.jobs import ArchiveJob
 from shared.runtime.engine import DurableEngine
 from shared.runtime.host import LocalHost
 from shared.runtime.local_app import app_functions, new_engine
-from shared.storage.models import ArchiveJob
+from shared.services.archive.requests import instance_id_for
 from tests.archive_stack import USER, event
 from tests.e2e.runtime.polling import wait_for
 

@@ -9,9 +9,9 @@ import requests
 
 from shared.bootstrap import Container, container, reset_container
 from shared.config import get_settings
+from shared.domain.jobs import ArchiveJob
 from shared.runtime.host import LocalHost
 from shared.runtime.local_app import app_functions, new_engine
-from shared.storage.models import ArchiveJob
 from tests.archive_stack import USER, event
 from tests.e2e.runtime.polling import wait_for
 

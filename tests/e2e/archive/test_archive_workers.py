@@ -17,8 +17,6 @@ from typing import Any
 import pytest
 
 from devtools.graph_simulator.models import RequestRecord
-from shared.archive import activities
-from shared.archive.contracts import ArchiveRequest
 from shared.bootstrap import Container
 from shared.config import get_settings
 from shared.graph.auth import StaticTokenProvider
@@ -26,6 +24,8 @@ from shared.graph.client import GraphClient
 from shared.graph.mailbox_gate import MailboxGate
 from shared.orchestrators import archive as orchestration
 from shared.runtime.engine import DurableEngine
+from shared.services.archive import activities
+from shared.services.archive.contracts import ArchiveRequest
 from shared.storage.lease import MailboxLease
 from tests.archive_stack import USER, slot
 

@@ -20,9 +20,9 @@ from devtools.graph_simulator import GraphSimulator
 from functions import notifications
 from shared.bootstrap import container, reset_container
 from shared.cli import subscriptions as subscriptions_cli
+from shared.domain.subscriptions import SubscriptionRecord
 from shared.runtime.host import LocalHost
-from shared.services.notification_worker import subscription_manager_from
-from shared.storage.models import AuditEntry, SubscriptionRecord
+from shared.storage.models import AuditEntry
 
 
 def build_functions() -> list[Any]:
@@ -61,7 +61,7 @@ class Stack:
         return f"{self.api}/graph/lifecycle"
 
     def subscribe(self, job_id: str | None = None) -> SubscriptionRecord:
-        return subscription_manager_from(container()).subscribe(self.user, job_id=job_id)
+        return container().subscription_manager.subscribe(self.user, job_id=job_id)
 
     def add_event(self, day: date, start: str, end: str, subject: str, **extra: Any) -> dict[str, Any]:
         return self.sim.add_event(self.user, event(day, start, end, subject, **extra))

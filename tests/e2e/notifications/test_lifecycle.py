@@ -9,7 +9,8 @@ import pytest
 import requests
 
 from shared.bootstrap import container
-from shared.storage.models import ArchiveJob, SubscriptionRecord
+from shared.domain.jobs import ArchiveJob
+from shared.domain.subscriptions import SubscriptionRecord
 from tests.e2e.notifications.conftest import Stack, run_cli, tomorrow
 from tests.e2e.runtime.polling import wait_for
 

@@ -11,7 +11,7 @@ import requests
 
 from shared.bootstrap import container
 from shared.cli import main
-from shared.storage.models import Conflict
+from shared.domain.conflicts import Conflict
 from tests.e2e.notifications.conftest import Stack, event, tomorrow, yesterday
 from tests.e2e.runtime.polling import wait_for
 

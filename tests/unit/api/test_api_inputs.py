@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from shared.services.api_errors import InvalidInput
-from shared.services.api_queries import AuditQuery, ConflictQuery, parse_query
+from functions.http.queries import AuditQuery, ConflictQuery, parse_query
+from shared.domain.errors import InvalidInput
 from shared.services.category_check import check_categories
 from shared.services.health import check_health
 

@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from shared.services.api_queries import AuditExportQuery
+from functions.http.queries import AuditExportQuery
 from shared.services.audit_export import COLUMNS, audit_csv
 from shared.storage.errors import InvalidContinuationError
 from shared.storage.memory import InMemoryAuditLog

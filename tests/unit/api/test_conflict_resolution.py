@@ -4,12 +4,15 @@ import datetime as dt
 
 import pytest
 
-from shared.archive.requests import instance_id_for
-from shared.services.api_errors import InvalidInput, NotFound, StateConflict
+from shared.domain.conflicts import Conflict, ConflictItem
+from shared.domain.errors import InvalidInput, NotFound, StateConflict
+from shared.domain.jobs import ArchiveJob
+from shared.services.archive.requests import instance_id_for
+from shared.services.archive.starts import ArchiveStarts
 from shared.services.audit import AuditService
 from shared.services.conflict_resolution import ConflictResolution
 from shared.storage.memory import InMemoryAuditLog, InMemoryConflictRepository, InMemoryJobRepository
-from shared.storage.models import ArchiveJob, AuditEntry, Conflict, ConflictItem
+from shared.storage.models import AuditEntry
 
 USER = "Adele.Vance@contoso.com"
 DAY = dt.date(2026, 11, 18)
@@ -35,7 +38,8 @@ def audit_log() -> InMemoryAuditLog:
 def resolution(
     conflicts: InMemoryConflictRepository, jobs: InMemoryJobRepository, audit_log: InMemoryAuditLog
 ) -> ConflictResolution:
-    return ConflictResolution(conflicts, jobs, AuditService(audit_log, clock=lambda: NOW), clock=lambda: NOW)
+    audit = AuditService(audit_log, clock=lambda: NOW)
+    return ConflictResolution(conflicts, jobs, audit, ArchiveStarts(jobs, audit, lambda: NOW), clock=lambda: NOW)
 
 
 @pytest.fixture
@@ -168,7 +172,8 @@ class BrokenAuditLog(InMemoryAuditLog):
 def test_a_resolution_that_cannot_be_audited_does_not_stand(
     conflicts: InMemoryConflictRepository, jobs: InMemoryJobRepository, stored: Conflict
 ) -> None:
-    broken = ConflictResolution(conflicts, jobs, AuditService(BrokenAuditLog(), clock=lambda: NOW), clock=lambda: NOW)
+    audit = AuditService(BrokenAuditLog(), clock=lambda: NOW)
+    broken = ConflictResolution(conflicts, jobs, audit, ArchiveStarts(jobs, audit, lambda: NOW), clock=lambda: NOW)
 
     with pytest.raises(ConnectionError):
         broken.commit(broken.plan(stored.id, ["a"]), by="ann")

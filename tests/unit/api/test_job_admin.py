@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import ValidationError
 
-from shared.services.api_errors import InvalidInput, NotFound
-from shared.services.api_models import JobSettings
+from shared.domain.errors import InvalidInput, NotFound
+from shared.domain.jobs import JobSettings
+from shared.domain.jobs import valid_job_id as is_job_id
 from shared.services.audit import AuditService
-from shared.services.job_admin import JobAdmin, is_job_id
+from shared.services.job_admin import JobAdmin
 from shared.storage.memory import InMemoryAuditLog, InMemoryJobRepository
 
 USER = "adele@contoso.com"
@@ -39,10 +41,10 @@ def test_put_creates_then_replaces_and_each_change_is_audited(admin: JobAdmin, a
 
 @pytest.mark.parametrize("zone", ["Europe/Atlantis", "America", "Etc", "../etc", ""])
 def test_an_unknown_time_zone_names_the_field_and_the_zone(admin: JobAdmin, zone: str) -> None:
-    with pytest.raises(InvalidInput) as refused:
+    with pytest.raises(ValidationError) as refused:
         admin.put("adele", JobSettings(user=USER, timezone=zone), by="ann")
 
-    assert refused.value.errors == [("timezone", f"unknown IANA time zone {zone!r}")]
+    assert InvalidInput.from_validation(refused.value).errors == [("timezone", f"unknown IANA time zone {zone!r}")]
 
 
 def test_a_malformed_job_id_names_the_id(admin: JobAdmin) -> None:

@@ -10,8 +10,20 @@ import azure.functions as func
 import pytest
 from pydantic import ValidationError
 
-from functions.http_problem import MAX_BODY_BYTES, MAX_BODY_DEPTH, from_validation_error, json_body, nesting_depth
-from shared.services.api_models import JobSettings
+from functions.http.bodies import MAX_BODY_BYTES, MAX_BODY_DEPTH, nesting_depth, read_json
+from functions.http.problems import from_validation_error, problem_for
+from shared.domain.jobs import JobSettings
+
+
+def json_body(req: func.HttpRequest) -> dict[str, object] | func.HttpResponse:
+    """The body as a handler reads it, or the problem response its refusal becomes."""
+    try:
+        return read_json(req)
+    except Exception as error:
+        answer = problem_for(error)
+        if answer is None:
+            raise
+        return answer
 
 
 def _request(body: bytes) -> func.HttpRequest:

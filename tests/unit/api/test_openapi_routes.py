@@ -8,10 +8,10 @@ import pytest
 from openapi_spec_validator import validate
 
 from functions.api import EVERY_METHOD, REFUSAL_PREFIX
+from functions.http.catalog import ROUTES
+from functions.http.openapi import build_document, swagger_path
+from functions.http.routes import ANONYMOUS_ROUTES, ROUTE_METHODS
 from shared.runtime.local_app import app_functions
-from shared.services.api_catalog import ROUTES
-from shared.services.api_routes import ANONYMOUS_ROUTES, ROUTE_METHODS
-from shared.services.openapi import build_document, swagger_path
 
 
 def _methods(trigger: Any) -> list[str]:

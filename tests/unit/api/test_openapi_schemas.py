@@ -5,7 +5,7 @@ from typing import Literal
 import pytest
 from pydantic import BaseModel, Field
 
-from shared.services.openapi import SchemaConflictError, label, model_ref, query_parameters, to_swagger_schema
+from functions.http.openapi import SchemaConflictError, label, model_ref, query_parameters, to_swagger_schema
 
 
 class Address(BaseModel):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
 
@@ -12,11 +13,12 @@ import azure.durable_functions as df
 import azure.functions as func
 import pytest
 
-from functions import api
+from shared.bootstrap import Container, reset_container
+from shared.config import Settings
+from shared.domain.conflicts import Conflict, ConflictItem
 from shared.runtime.local_app import app_functions
 from shared.services.audit import AuditService
 from shared.storage.memory import InMemoryAuditLog, InMemoryConflictRepository, InMemoryJobRepository
-from shared.storage.models import Conflict, ConflictItem
 
 USER = "adele@contoso.com"
 DAY = dt.date(2026, 11, 18)
@@ -41,18 +43,19 @@ class FakeClient:
 
 
 @pytest.fixture
-def deps(monkeypatch: pytest.MonkeyPatch) -> SimpleNamespace:
+def deps() -> Iterator[Container]:
     now = dt.datetime(2026, 11, 19, 8, tzinfo=dt.UTC)
     audit_log = InMemoryAuditLog()
-    namespace = SimpleNamespace(conflicts=InMemoryConflictRepository(), jobs=InMemoryJobRepository(),
-                                audit=AuditService(audit_log, clock=lambda: now), audit_log=audit_log,
-                                clock=lambda: now)
-    monkeypatch.setattr(api, "_deps", lambda: namespace)
-    return namespace
+    built = Container(Settings(AzureWebJobsStorage="UseDevelopmentStorage=true"), clock=lambda: now,
+                      conflicts=InMemoryConflictRepository(), jobs=InMemoryJobRepository(),
+                      audit=AuditService(audit_log, clock=lambda: now), audit_log=audit_log)
+    reset_container(built)
+    yield built
+    reset_container()
 
 
 @pytest.fixture
-def conflict(deps: SimpleNamespace) -> Conflict:
+def conflict(deps: Container) -> Conflict:
     start = dt.datetime.combine(DAY, dt.time(10), tzinfo=dt.UTC)
     items = [ConflictItem(event_id=e, subject=e, start=start, end=start + dt.timedelta(hours=1)) for e in "ab"]
     stored: Conflict = deps.conflicts.upsert(Conflict(user=USER, date=DAY, group_key="g", items=items))
@@ -68,7 +71,7 @@ def _resolve(conflict_id: str, client: FakeClient, keep: list[str]) -> func.Http
     return answer
 
 
-def test_resolving_starts_the_archive_of_the_kept_events(deps: SimpleNamespace, conflict: Conflict) -> None:
+def test_resolving_starts_the_archive_of_the_kept_events(deps: Container, conflict: Conflict) -> None:
     client = FakeClient()
 
     answer = _resolve(conflict.id, client, ["a"])
@@ -80,7 +83,7 @@ def test_resolving_starts_the_archive_of_the_kept_events(deps: SimpleNamespace, 
 
 
 def test_a_running_archive_of_the_day_is_a_409_and_the_conflict_stays_open(
-    deps: SimpleNamespace, conflict: Conflict
+    deps: Container, conflict: Conflict
 ) -> None:
     client = FakeClient(running=True)
 
@@ -93,7 +96,7 @@ def test_a_running_archive_of_the_day_is_a_409_and_the_conflict_stays_open(
 
 
 def test_an_archive_that_cannot_start_reopens_the_conflict_and_is_a_503(
-    deps: SimpleNamespace, conflict: Conflict
+    deps: Container, conflict: Conflict
 ) -> None:
     answer = _resolve(conflict.id, FakeClient(start_fails=True), ["a"])
 

@@ -12,10 +12,11 @@ from typing import Any
 import azure.durable_functions as df
 import pytest
 
-from shared.archive.contracts import ArchiveRequest
-from shared.archive.schedule import start_due_archives
-from shared.archive.starts import start_archive
-from shared.storage.models import ArchiveJob
+from shared.domain.jobs import ArchiveJob
+from shared.services.archive.contracts import ArchiveRequest
+from shared.services.archive.starts import ArchiveStarts, TimerTick, start_archive
+from shared.services.audit import AuditService
+from shared.storage.memory import InMemoryAuditLog, InMemoryJobRepository
 
 ROOT = Path(__file__).resolve().parents[3]
 Status = df.OrchestrationRuntimeStatus
@@ -46,6 +47,23 @@ class DurableClient:
     async def get_status(self, instance_id: str) -> Any:
         runtime = None if self.hidden else self.statuses.get(instance_id)
         return SimpleNamespace(instance_id=instance_id if runtime else None, runtime_status=runtime)
+
+
+class ListedJobs(InMemoryJobRepository):
+    """The jobs in the order given: the race these tests stage depends on which job the timer meets first."""
+
+    def __init__(self, jobs: list[ArchiveJob]) -> None:
+        super().__init__()
+        self.jobs = jobs
+
+    def list(self, enabled_only: bool = False) -> list[ArchiveJob]:
+        return [job for job in self.jobs if job.enabled or not enabled_only]
+
+
+async def start_due_archives(client: DurableClient, jobs: list[ArchiveJob], now: datetime,
+                             audit: InMemoryAuditLog | None = None) -> TimerTick:
+    starts = ArchiveStarts(ListedJobs(jobs), AuditService(audit or InMemoryAuditLog()), clock=lambda: now)
+    return await starts.start_due(client)
 
 
 REQUEST = ArchiveRequest(user="megan@contoso.example", start=date(2026, 11, 24), end=date(2026, 11, 24))
@@ -106,7 +124,7 @@ def test_host_json_lets_a_start_replace_only_finished_instances():
 def test_two_mailboxes_whose_slugs_meet_get_different_instance_ids() -> None:
     from datetime import date
 
-    from shared.archive.requests import instance_id_for
+    from shared.services.archive.requests import instance_id_for
 
     day = date(2026, 11, 24)
     dotted, dashed = instance_id_for("a.b@contoso.com", day, day), instance_id_for("a-b@contoso.com", day, day)

@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from shared.archive.schedule import due_days, due_for_run, local_yesterday
-from shared.storage.models import ArchiveJob
+from shared.domain.jobs import ArchiveJob
+from shared.services.archive.schedule import due_days, due_for_run, local_yesterday
 
 
 def at(text: str) -> datetime:

@@ -7,11 +7,12 @@ import pytest
 
 from shared.domain.appointment import Appointment
 from shared.domain.archive_copy import copy_payload, source_key
+from shared.domain.conflicts import Conflict
+from shared.domain.jobs import ArchiveJob
 from shared.domain.overlaps import group_key
 from shared.services.audit import AuditService
 from shared.services.live_rules import CopyUpdateError, LiveRules, resync_days
 from shared.services.notification_contracts import ChangeMessage, ResyncDayMessage
-from shared.services.source_index import MemorySourceIndex, SourceEntry
 from shared.storage.memory import (
     InMemoryAuditLog,
     InMemoryConflictRepository,
@@ -19,7 +20,7 @@ from shared.storage.memory import (
     InMemoryJobRepository,
     InMemoryPrivacyLog,
 )
-from shared.storage.models import ArchiveJob, Conflict
+from shared.storage.source_index import MemorySourceIndex, SourceEntry
 from tests.unit.notifications.fake_calendars import PRIMARY, FakeCalendars
 
 USER = "adele@contoso.example"

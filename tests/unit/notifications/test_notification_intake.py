@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from shared.domain.subscriptions import SubscriptionRecord
 from shared.services.notification_contracts import ChangeNotificationBatch, LifecycleNotificationBatch, parse_message
 from shared.services.notifications import (
     SINGLE_READS_UP_TO,
@@ -15,7 +16,6 @@ from shared.services.notifications import (
     validation_answer,
 )
 from shared.storage.memory import InMemoryDedupStore, InMemorySubscriptionRepository
-from shared.storage.models import SubscriptionRecord
 from tests.unit.notifications.test_notification_contracts import event_item
 
 STATE = "s" * 64

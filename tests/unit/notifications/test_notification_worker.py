@@ -3,20 +3,20 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from pydantic import ValidationError
 
 from shared.cli.subscriptions import default_lifecycle_url
+from shared.domain.jobs import ArchiveJob
+from shared.domain.subscriptions import SubscriptionRecord
 from shared.runtime.host_queues import MAX_DEQUEUE_COUNT
 from shared.services.audit import AuditService
 from shared.services.notification_contracts import ChangeMessage, LifecycleMessage, parse_message
-from shared.services.notification_worker import MAX_ATTEMPTS, NotificationWorker, purge_seen_notifications
+from shared.services.notification_worker import MAX_ATTEMPTS, NotificationWorker
 from shared.services.subscriptions import events_resource, expiration_granted, new_client_state, webhook_urls
 from shared.storage.memory import InMemoryAuditLog, InMemoryDedupStore
-from shared.storage.models import ArchiveJob, SubscriptionRecord
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 
@@ -194,7 +194,7 @@ def test_the_hourly_purge_drops_expired_dedup_markers_of_any_store() -> None:
     now[0] = NOW + timedelta(hours=25)
     dedup.first_seen("new", timedelta(hours=24))
 
-    assert purge_seen_notifications(SimpleNamespace(dedup=dedup)) == 1  # type: ignore[arg-type]
+    assert dedup.purge_expired() == 1
     assert not dedup.first_seen("new") and dedup.first_seen("old")
 
 

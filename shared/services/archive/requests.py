@@ -3,24 +3,25 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from datetime import date, datetime
 
 from pydantic import ValidationError
 
-from shared.archive.contracts import ArchiveRequest
-from shared.domain.dates import DateExpressionError, UnknownTimeZoneError, load_zone, parse_date_expression
-from shared.storage.models import ArchiveJob
+from shared.domain.dates import (
+    DEFAULT_TIME_ZONE,
+    DateExpressionError,
+    UnknownTimeZoneError,
+    load_zone,
+    parse_date_expression,
+)
+from shared.domain.errors import InvalidInput, field_of, message_of
+from shared.domain.jobs import DEFAULT_ARCHIVE_CALENDAR, ArchiveJob, slug
+from shared.services.archive.contracts import ArchiveRequest
 from shared.storage.protocols import JobRepository
 
-
-class ArchiveInputError(ValueError):
-    """Bad input from a client, naming the field at fault."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
+# Outlook keeps appointments between these days; outside them a day's window cannot even be computed everywhere.
+FIRST_DAY = date(1601, 1, 1)
+LAST_DAY = date(4500, 8, 31)
 
 
 def build_request(
@@ -30,7 +31,7 @@ def build_request(
     now: datetime,
     source: str | None = None,
     archive: str | None = None,
-    timezone: str = "UTC",
+    timezone: str = DEFAULT_TIME_ZONE,
     strict: bool = False,
     job_id: str | None = None,
     approved_keys: list[str] | None = None,
@@ -38,18 +39,22 @@ def build_request(
     try:
         zone = load_zone(timezone)
     except UnknownTimeZoneError as exc:
-        raise ArchiveInputError("timezone", str(exc)) from None
+        raise InvalidInput("timezone", str(exc)) from None
     try:
         span = parse_date_expression(date_expression, now.astimezone(zone).date())
     except DateExpressionError as exc:
-        raise ArchiveInputError("date", str(exc)) from None
+        raise InvalidInput("date", str(exc)) from None
+    for day in (span.start, span.end):
+        if not FIRST_DAY <= day <= LAST_DAY:
+            raise InvalidInput("date", f"{day.isoformat()} cannot be archived: Outlook calendars hold dates from "
+                                       f"{FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}")
     try:
         return ArchiveRequest(
             user=user,
             start=span.start,
             end=span.end,
             source=source or None,
-            archive=archive or "Archive",
+            archive=archive or DEFAULT_ARCHIVE_CALENDAR,
             timezone=timezone,
             strict=strict,
             job_id=job_id,
@@ -57,12 +62,7 @@ def build_request(
         )
     except ValidationError as exc:
         err = exc.errors()[0]
-        field = str(err["loc"][0]) if err["loc"] else "date"
-        raise ArchiveInputError(field, str(err["msg"]).removeprefix("Value error, ")) from None
-
-
-def slug(value: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
+        raise InvalidInput(field_of(err["loc"][:1], "date"), message_of(err["msg"])) from None
 
 
 def instance_id_for(owner: str, start: date, end: date) -> str:
@@ -87,12 +87,3 @@ def job_of(jobs: JobRepository, user: str) -> ArchiveJob | None:
     if job is not None and job.user.casefold() == user.casefold():
         return job
     return next((j for j in jobs.list() if j.user.casefold() == user.casefold()), None)
-
-
-def archive_owner(jobs: JobRepository, user: str) -> tuple[str, str | None]:
-    """What names an archive run of `user` in its instance id, and the job id if the user has an archive job.
-
-    The timer names runs after the job; an HTTP start for the same user and day must carry the same id,
-    so that one of the two is refused while the other runs."""
-    job = job_of(jobs, user)
-    return (job.id, job.id) if job else (user, None)

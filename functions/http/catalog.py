@@ -12,9 +12,12 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from shared.services import api_models as m
-from shared.services import api_queries as q
+from functions.http import models as m
+from functions.http import queries as q
+from shared.domain.jobs import JobSettings
 from shared.services.audit_export import CONTINUATION_HEADER, MAX_EXPORT_ROWS
+from shared.services.category_check import CategoryCheckResult
+from shared.services.health import HealthReport
 from shared.services.notification_contracts import ChangeNotificationBatch, LifecycleNotificationBatch
 
 JSON = "application/json"
@@ -91,16 +94,16 @@ API_OPERATIONS: tuple[Operation, ...] = (
     Operation("PUT", "jobs/{id}", "putJob", "Create or replace an archive job", "Jobs",
               {200: Reply("Replaced.", m.JobView), 201: Reply("Created.", m.JobView), **BAD_REQUEST, **TOO_LARGE,
                **UNAVAILABLE},
-              path_params=JOB_ID, body=m.JobSettings, body_summary="Job settings"),
+              path_params=JOB_ID, body=JobSettings, body_summary="Job settings"),
     Operation("DELETE", "jobs/{id}", "deleteJob", "Delete an archive job", "Jobs",
               {204: Reply("Deleted."), **NOT_FOUND, **UNAVAILABLE}, path_params=JOB_ID),
     Operation("POST", "categories/validate", "validateCategories", "Validate category names", "Categories",
-              {200: Reply("One verdict per category.", m.CategoryCheckResult), **BAD_REQUEST, **TOO_LARGE},
+              {200: Reply("One verdict per category.", CategoryCheckResult), **BAD_REQUEST, **TOO_LARGE},
               body=m.CategoryCheckRequest, body_summary="Categories to check",
               description="Customer, billing type and issues of each `<customer> - billable|non-billable` category."),
     Operation("GET", "health", "getHealth", "Check service health", "Service",
-              {200: Reply("Every dependency answers.", m.HealthReport),
-               503: Reply("A dependency does not answer; `checks` names it.", m.HealthReport)}, anonymous=True),
+              {200: Reply("Every dependency answers.", HealthReport),
+               503: Reply("A dependency does not answer; `checks` names it.", HealthReport)}, anonymous=True),
     Operation("GET", "openapi.json", "getOpenApiDocument", "Get this API definition", "Service",
               {200: Reply("Swagger 2.0 document, importable as a custom connector.", schema={"type": "object"})},
               produces=(JSON,)),

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from shared.services.api_catalog import JSON, ROUTES, Operation, Reply
+from functions.http.catalog import JSON, ROUTES, Operation, Reply
 
 TITLE = "Admin Assistant"
 VERSION = "1.0"

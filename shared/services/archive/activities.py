@@ -6,7 +6,13 @@ import time
 from datetime import timedelta
 from typing import Any
 
-from shared.archive.contracts import (
+from shared.bootstrap import Container, container
+from shared.domain.archive_plan import DayPlan
+from shared.domain.archive_plan import plan_day as plan_rules
+from shared.domain.conflicts import Conflict, ConflictItem
+from shared.domain.dates import local_day_window
+from shared.graph.calendars import EventWriteRequest
+from shared.services.archive.contracts import (
     BATCH_SIZE,
     ArchiveRequest,
     BatchOutcome,
@@ -21,12 +27,7 @@ from shared.archive.contracts import (
     RunFailure,
     WriteFailure,
 )
-from shared.bootstrap import Container, container
-from shared.domain.archive_plan import DayPlan
-from shared.domain.archive_plan import plan_day as plan_rules
-from shared.domain.dates import local_day_window
-from shared.graph.calendars import EventWriteRequest
-from shared.storage.models import Conflict, ConflictItem, PrivacyChangeRecord
+from shared.storage.models import PrivacyChangeRecord
 
 PRIVACY = "privacy"
 

@@ -5,30 +5,36 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, model_validator
+
+from shared.domain.dates import DEFAULT_TIME_ZONE
+from shared.domain.jobs import DEFAULT_ARCHIVE_CALENDAR
+from shared.domain.mailbox import Mailbox
+
+# Function names of the orchestrations and activities, shared by the orchestrators and the code that starts them.
+ARCHIVE_ORCHESTRATOR = "archive_orchestrator"
+ARCHIVE_DAY_ORCHESTRATOR = "archive_day_orchestrator"
+RESOLVE_CALENDARS = "resolve_calendars"
+FETCH_DAY = "fetch_day"
+PLAN_DAY = "plan_day"
+WRITE_BATCH = "write_batch"
+RECORD_RUN = "record_run"
+RECORD_FAILURE = "record_failure"
 
 BATCH_SIZE = 20  # Graph's $batch limit
 MAX_DAYS = 62
 
 
 class ArchiveRequest(BaseModel):
-    user: str = Field(min_length=3, max_length=256)
+    user: Mailbox = Field(min_length=3, max_length=256)
     start: date
     end: date
     source: str | None = None
-    archive: str = "Archive"
-    timezone: str = "UTC"
+    archive: str = DEFAULT_ARCHIVE_CALENDAR
+    timezone: str = DEFAULT_TIME_ZONE
     strict: bool = False
     job_id: str | None = None
     approved_keys: list[str] = Field(default_factory=list)
-
-    @field_validator("user")
-    @classmethod
-    def _mailbox(cls, value: str) -> str:
-        value = value.strip()
-        if "@" not in value or value.startswith("@") or value.endswith("@") or any(c.isspace() for c in value):
-            raise ValueError("must be a mailbox address (user principal name)")
-        return value
 
     @model_validator(mode="after")
     def _range(self) -> ArchiveRequest:

@@ -9,8 +9,8 @@ from typing import Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 from pydantic.json_schema import JsonDict
 
-from shared.services.api_errors import InvalidInput
-from shared.storage.models import ConflictStatus
+from shared.domain.conflicts import ConflictStatus
+from shared.domain.errors import InvalidInput
 from shared.storage.query import MAX_PAGE_SIZE
 
 Q = TypeVar("Q", bound=BaseModel)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
-from shared.domain.categories import BillingType
-from shared.storage.models import ArchiveJob, Conflict, ConflictItem, ConflictStatus
+from shared.domain.conflicts import Conflict, ConflictItem, ConflictStatus
+from shared.domain.jobs import ArchiveJob
 
 MAX_KEEP = 100
 MAX_CATEGORIES = 500
@@ -91,33 +91,6 @@ class AuditPage(BaseModel):
     continuation: str | None = Field(default=None, description="Pass as `continuation` to get the next page.")
 
 
-class JobSettings(BaseModel):
-    """The editable part of an archive job (PUT body)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    user: str = Field(min_length=3, max_length=256, description="Mailbox to archive (user principal name).",
-                      json_schema_extra={"x-ms-summary": "User"})
-    source_calendar: str | None = Field(default=None, max_length=255,
-                                        description="Calendar to archive from; the default calendar when empty.")
-    archive_calendar: str = Field(default="Archive", min_length=1, max_length=255)
-    timezone: str = Field(default="UTC", max_length=64, description="IANA time zone of the archive day.")
-    strict: bool = Field(default=False, description="Hold back unresolved overlaps until resolved through the API.")
-    run_hour: int = Field(default=1, ge=0, le=23, description="Local hour after which yesterday is archived.")
-    enabled: bool = True
-
-    @field_validator("user")
-    @classmethod
-    def _mailbox(cls, value: str) -> str:
-        # The same rule as an archive request's user: a job the timer could not start must not be stored.
-        value = value.strip()
-        if "@" not in value or value.startswith("@") or value.endswith("@") or not value.isprintable() or any(
-            c.isspace() for c in value
-        ):
-            raise ValueError("must be a mailbox address (user principal name)")
-        return value
-
-
 class JobView(BaseModel):
     """A stored archive job (the view is not validated like input: it shows what is there)."""
 
@@ -144,26 +117,6 @@ class CategoryCheckRequest(BaseModel):
 
     categories: list[Any] = Field(max_length=MAX_CATEGORIES, description="Outlook category names to check.",
                                   json_schema_extra={"x-ms-summary": "Categories"})
-
-
-class CategoryVerdict(BaseModel):
-    category: str
-    valid: bool
-    customer: str | None = None
-    billing_type: BillingType | None = None
-    special: bool = False
-    issues: list[str] = Field(default_factory=list)
-
-
-class CategoryCheckResult(BaseModel):
-    valid: bool = Field(description="True when every category is valid.")
-    results: list[CategoryVerdict]
-
-
-class HealthReport(BaseModel):
-    status: Literal["ok", "unavailable"]
-    checks: dict[str, str] = Field(description="Each dependency and `ok`, or what is wrong with it.")
-
 
 
 class ArchiveStartBody(BaseModel):

@@ -1,0 +1,19 @@
+"""Mailbox addresses (user principal names) as the app accepts them from people and timers."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import AfterValidator
+
+
+def mailbox_address(value: str) -> str:
+    value = value.strip()
+    if "@" not in value or value.startswith("@") or value.endswith("@") or not value.isprintable() or any(
+        c.isspace() for c in value
+    ):
+        raise ValueError("must be a mailbox address (user principal name)")
+    return value
+
+
+Mailbox = Annotated[str, AfterValidator(mailbox_address)]
