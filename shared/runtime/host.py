@@ -24,6 +24,7 @@ from azure.functions.decorators.function_app import Function
 from azure.functions.queue import QueueMessage
 from azure.functions.timer import TimerRequest
 
+from shared.runtime.host_config import HostSettings, host_settings
 from shared.runtime.host_durable import WEBHOOK_PATH, DurableBackend, DurableWebhooks
 from shared.runtime.host_http import FrontDoorServer, IncomingRequest, OutgoingResponse, problem
 from shared.runtime.host_invoke import QUEUE_OUTPUT, FunctionInvoker, queue_trigger_argument
@@ -64,16 +65,19 @@ class LocalHost:
         queue_poll_interval: float = 0.2,
         queue_retry_delay_seconds: int = 1,
         run_timers: bool = False,
-        route_prefix: str = "api",
-        task_hub: str = "AdminAssistantHub",
+        settings: HostSettings | None = None,
     ) -> None:
+        """`settings` default to the app's host.json (route prefix, task hub, queue batch and dequeue count)."""
+        extensions = (settings or host_settings()).extensions
+        self._queue_settings = extensions.queues
         self._port = port
         self._bind_address = bind_address
         self._storage = storage_connection_string
         self._poll_interval = queue_poll_interval
         self._retry_delay = queue_retry_delay_seconds
         self._run_timers = run_timers
-        self._prefix = "/" + route_prefix.strip("/") if route_prefix.strip("/") else ""
+        route_prefix = extensions.http.route_prefix.strip("/")
+        self._prefix = "/" + route_prefix if route_prefix else ""
         self._base_url = ""
         self._server: FrontDoorServer | None = None
         self._stop = threading.Event()
@@ -105,7 +109,8 @@ class LocalHost:
             else:
                 logger.warning("Function %s has a %s trigger, which the local host does not run",
                                function.get_function_name(), kind)
-        self._durable = DurableWebhooks(engine, orchestrators, lambda: self._base_url, task_hub)
+        self._durable = DurableWebhooks(engine, orchestrators, lambda: self._base_url,
+                                       extensions.durable_task.hub_name)
 
     @property
     def base_url(self) -> str:
@@ -245,7 +250,7 @@ class LocalHost:
         for invoker in queue_functions:
             queue_name = resolve_app_setting(str(getattr(invoker.trigger, "queue_name", "")))
             listener = QueueListener(str(self._storage), queue_name, self._queue_processor(invoker),
-                                     self._poll_interval, self._retry_delay)
+                                     self._poll_interval, self._retry_delay, self._queue_settings)
             listener.start(self._stop)
             self._listeners.append(listener)
 
