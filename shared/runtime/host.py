@@ -32,6 +32,7 @@ from shared.runtime.host_queues import QueueListener, QueueSender
 from shared.runtime.host_routes import RouteTable
 from shared.runtime.host_timers import Schedule
 from shared.runtime.host_web import HttpFunction, http_response_of
+from shared.runtime.http_serving import ServerThread
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +80,7 @@ class LocalHost:
         route_prefix = extensions.http.route_prefix.strip("/")
         self._prefix = "/" + route_prefix if route_prefix else ""
         self._base_url = ""
-        self._server: FrontDoorServer | None = None
+        self._server: ServerThread | None = None
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self._listeners: list[QueueListener] = []
@@ -119,9 +120,9 @@ class LocalHost:
     def start(self) -> str:
         if self._server is not None or self._stop.is_set():
             raise RuntimeError("A LocalHost starts once; build a new one to serve again")
-        self._server = FrontDoorServer((self._bind_address, self._port), self._dispatch)
-        self._base_url = f"http://{self._bind_address}:{self._server.server_address[1]}"
-        self._spawn(self._server.serve_forever, "http-front-door", 0.1)
+        front_door = FrontDoorServer((self._bind_address, self._port), self._dispatch)
+        self._server = ServerThread(front_door, "http-front-door")
+        self._base_url = self._server.start()
         try:
             self._start_queue_listeners()
             if self._run_timers:
@@ -137,9 +138,7 @@ class LocalHost:
             return
         self._stop.set()
         if self._server is not None:
-            self._server.shutdown()
-            self._server.close_connections()
-            self._server.server_close()
+            self._server.stop()
         for listener in self._listeners:
             listener.join(timeout=10)
         for thread in self._threads:
