@@ -11,7 +11,7 @@ import requests
 from shared.bootstrap import container
 from shared.storage.models import ArchiveJob, SubscriptionRecord
 from tests.e2e.notifications.conftest import Stack, run_cli, tomorrow
-from tests.e2e.runtime.polling import wait_for
+from tests.polling import wait_for
 
 
 def _subscription_calls(stack: Stack, method: str, suffix: str = "") -> list[str]:

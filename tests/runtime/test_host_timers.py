@@ -10,8 +10,8 @@ import requests
 from shared.runtime.engine import DurableEngine
 from shared.runtime.host import LocalHost
 from shared.runtime.host_timers import Schedule, ScheduleError
-from tests.e2e.runtime.polling import wait_for
-from tests.e2e.runtime.sample_app import Recorder
+from tests.polling import wait_for
+from tests.runtime.sample_app import Recorder
 
 
 def test_admin_endpoint_runs_the_timer_function_once(base_url: str, recorder: Recorder) -> None:
