@@ -9,7 +9,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
+from shared.runtime.host_config import APP_ROOT as ROOT
+
 _lock = threading.Lock()
 _functions: list[Any] | None = None
 
