@@ -2,52 +2,28 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
-import socket
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 from devtools.graph_simulator import identifiers
 from devtools.graph_simulator.errors import error_body
 from devtools.graph_simulator.models import GraphResponse
 from devtools.graph_simulator.pipeline import Pipeline
+from shared.runtime.http_serving import ThreadedHTTPServer
 
 log = logging.getLogger(__name__)
 JSON_TYPE = "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8"
 
 
-class GraphHTTPServer(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
+class GraphHTTPServer(ThreadedHTTPServer):
     # Many clients connect at once in concurrency tests; the default backlog of 5 would drop SYNs.
     request_queue_size = 256
 
     def __init__(self, address: tuple[str, int], pipeline: Pipeline) -> None:
         self.pipeline = pipeline
-        self._connections: set[socket.socket] = set()
-        self._connections_lock = threading.Lock()
         super().__init__(address, GraphRequestHandler)
-
-    def process_request(self, request: Any, client_address: Any) -> None:
-        with self._connections_lock:
-            self._connections.add(request)
-        super().process_request(request, client_address)
-
-    def close_request(self, request: Any) -> None:
-        with self._connections_lock:
-            self._connections.discard(request)
-        super().close_request(request)
-
-    def close_connections(self) -> None:
-        """Ends kept-alive connections, whose handler threads would otherwise keep serving after stop."""
-        with self._connections_lock:
-            connections = list(self._connections)
-        for connection in connections:
-            with contextlib.suppress(OSError):
-                connection.shutdown(socket.SHUT_RDWR)
 
 
 class GraphRequestHandler(BaseHTTPRequestHandler):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import threading
 from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
@@ -19,6 +18,7 @@ from devtools.graph_simulator.seed import load_seed
 from devtools.graph_simulator.server import GraphHTTPServer
 from devtools.graph_simulator.store import Store
 from devtools.graph_simulator.subscriptions import Subscriptions
+from shared.runtime.http_serving import ServerThread
 
 
 class GraphSimulator:
@@ -49,8 +49,7 @@ class GraphSimulator:
         self._base_url = ""
         context = RouteContext(self._store, self._subscriptions, self.faults, lambda: self._base_url, page_cap)
         self._pipeline = Pipeline(context, self._concurrency, token, seed)
-        self._server: GraphHTTPServer | None = None
-        self._thread: threading.Thread | None = None
+        self._running: ServerThread | None = None
 
     # --- lifecycle ---------------------------------------------------------------------------------------
     @property
@@ -58,26 +57,19 @@ class GraphSimulator:
         return self._base_url
 
     def start(self) -> str:
-        if self._server is not None:
+        if self._running is not None:
             return self._base_url
-        self._server = GraphHTTPServer((self.host, self.port), self._pipeline)
-        self.port = int(self._server.server_address[1])
-        self._base_url = f"http://{self.host}:{self.port}{API_PREFIX}"
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="graph-simulator", daemon=True
-        )
-        self._thread.start()
+        server = GraphHTTPServer((self.host, self.port), self._pipeline)
+        self.port = int(server.server_address[1])
+        self._base_url = f"http://{self.host}:{self.port}{API_PREFIX}"  # as the caller named the host
+        self._running = ServerThread(server, "graph-simulator")
+        self._running.start()
         return self._base_url
 
     def stop(self) -> None:
-        server, self._server = self._server, None
-        if server is None:
-            return
-        server.shutdown()
-        server.close_connections()
-        server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        running, self._running = self._running, None
+        if running is not None:
+            running.stop()
 
     def __enter__(self) -> GraphSimulator:
         self.start()

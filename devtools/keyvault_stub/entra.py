@@ -27,7 +27,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from devtools.keyvault_stub.server import DEFAULT_TENANT
-from devtools.keyvault_stub.serving import ServerThread, StubServer, TlsHandler
+from devtools.keyvault_stub.serving import StubRunner, StubServer, TlsHandler
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +68,7 @@ class EntraStub:
 
     def __init__(self, *, tenant_id: str = DEFAULT_TENANT, token_lifetime: int = 3599) -> None:
         self._tenant = _Tenant(tenant_id, token_lifetime)
-        self._running = ServerThread("entra-stub-")
+        self._running = StubRunner("entra-stub-")
 
     @property
     def tenant_id(self) -> str:

@@ -18,7 +18,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from devtools.keyvault_stub.serving import ServerThread, StubServer
+from devtools.keyvault_stub.serving import StubRunner, StubServer
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ class ManagedIdentityEndpointStub:
 
     def __init__(self, client_ids: Collection[str], token: str | None = None) -> None:
         self._identity = _Identity(secrets.token_hex(16), token or secrets.token_urlsafe(24), frozenset(client_ids))
-        self._running = ServerThread("identity-stub-")
+        self._running = StubRunner("identity-stub-")
         self._url = ""
 
     @property

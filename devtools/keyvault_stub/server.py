@@ -20,7 +20,7 @@ from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from devtools.keyvault_stub.serving import ServerThread, StubServer, TlsHandler
+from devtools.keyvault_stub.serving import StubRunner, StubServer, TlsHandler
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +74,7 @@ class KeyVaultStub:
         tokens = frozenset(accepted_tokens) if accepted_tokens is not None else None
         self._vault = _Vault(tenant_id, tokens, latency)
         self._address = (host, port)
-        self._running = ServerThread("kv-stub-")
+        self._running = StubRunner("kv-stub-")
 
     @property
     def vault_url(self) -> str:

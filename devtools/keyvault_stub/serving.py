@@ -1,4 +1,4 @@
-"""How the stubs run their HTTP servers: in a daemon thread, over TLS behind a throw-away CA when asked."""
+"""How the stubs run their HTTP servers: from a daemon thread (shared helper), over TLS behind a throw-away CA."""
 
 from __future__ import annotations
 
@@ -6,19 +6,17 @@ import logging
 import shutil
 import ssl
 import tempfile
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
 from devtools.keyvault_stub.tls import TlsFiles, make_tls_files
+from shared.runtime.http_serving import ServerThread, ThreadedHTTPServer
 
 log = logging.getLogger(__name__)
 
 
-class StubServer(ThreadingHTTPServer):
-    daemon_threads = True
-
+class StubServer(ThreadedHTTPServer):
     def handle_error(self, request: Any, client_address: Any) -> None:
         # Failed handshakes (a client that does not trust the CA) are expected in tests; keep stderr clean.
         log.debug("stub server: connection from %s failed", client_address, exc_info=True)
@@ -31,13 +29,12 @@ class TlsHandler(BaseHTTPRequestHandler):
         super().setup()
 
 
-class ServerThread:
+class StubRunner:
     """One stub's server while it runs; `start` returns its base URL."""
 
     def __init__(self, tmp_prefix: str) -> None:
         self._prefix = tmp_prefix
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
+        self._running: ServerThread | None = None
         self._tmpdir: Path | None = None
         self._tls: TlsFiles | None = None
 
@@ -45,7 +42,7 @@ class ServerThread:
     def ca_cert(self) -> Path | None:
         return self._tls.ca_cert if self._tls else None
 
-    def start(self, server: ThreadingHTTPServer, *, tls: bool) -> str:
+    def start(self, server: StubServer, *, tls: bool) -> str:
         if tls:
             self._tmpdir = Path(tempfile.mkdtemp(prefix=self._prefix))
             self._tls = make_tls_files(self._tmpdir)
@@ -53,20 +50,13 @@ class ServerThread:
             context.minimum_version = ssl.TLSVersion.TLSv1_2
             context.load_cert_chain(self._tls.server_cert, self._tls.server_key)
             server.socket = context.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
-        self._server = server
-        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-        self._thread.start()
-        host, port = server.server_address[:2]
-        return f"{'https' if tls else 'http'}://{host!s}:{port}"
+        self._running = ServerThread(server, self._prefix.rstrip("-"), "https" if tls else "http")
+        return self._running.start()
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-            self._thread = None
+        if self._running is not None:
+            self._running.stop()
+            self._running = None
         if self._tmpdir is not None:
             shutil.rmtree(self._tmpdir, ignore_errors=True)
             self._tmpdir = None

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import importlib
+import sys
 import threading
+from collections.abc import Callable
 from typing import Annotated
 
 import typer
 
-from shared.cli.output import stdout
+from shared.cli.output import fail, stdout
+
+DEMO_MODULE = "devtools.demo"
 
 
 def serve(port: Annotated[int, typer.Option(help="Port of the local host.")] = 7071) -> None:
@@ -34,6 +39,23 @@ def serve(port: Annotated[int, typer.Option(help="Port of the local host.")] = 7
 
 def demo() -> int:
     """Start Azurite and the Graph simulator with a sample week, archive it twice, show that nothing duplicates."""
-    from devtools.demo import run_demo
-
+    run_demo = _demo_entry_point()
+    if run_demo is None:
+        fail("the demo needs a checkout with devtools/ (Azurite and the Graph simulator): run `make demo` there")
     return run_demo()
+
+
+def _demo_entry_point() -> Callable[[], int] | None:
+    """The demo lives in devtools/, which only a checkout has: the installed package holds `shared` alone."""
+    from shared.runtime.host_config import APP_ROOT
+
+    if (APP_ROOT / "devtools").is_dir() and str(APP_ROOT) not in sys.path:
+        sys.path.insert(0, str(APP_ROOT))  # the console script may run from any directory
+    try:
+        module = importlib.import_module(DEMO_MODULE)
+    except ModuleNotFoundError as missing:
+        if missing.name in ("devtools", DEMO_MODULE):
+            return None
+        raise  # devtools is there but one of its own imports is not: that is a broken setup, not a missing one
+    run_demo: Callable[[], int] = module.run_demo
+    return run_demo

@@ -24,6 +24,7 @@ from azure.functions.decorators.function_app import Function
 from azure.functions.queue import QueueMessage
 from azure.functions.timer import TimerRequest
 
+from shared.runtime.host_config import HostSettings, host_settings
 from shared.runtime.host_durable import WEBHOOK_PATH, DurableBackend, DurableWebhooks
 from shared.runtime.host_http import FrontDoorServer, IncomingRequest, OutgoingResponse, problem
 from shared.runtime.host_invoke import QUEUE_OUTPUT, FunctionInvoker, queue_trigger_argument
@@ -31,6 +32,7 @@ from shared.runtime.host_queues import QueueListener, QueueSender
 from shared.runtime.host_routes import RouteTable
 from shared.runtime.host_timers import Schedule
 from shared.runtime.host_web import HttpFunction, http_response_of
+from shared.runtime.http_serving import ServerThread
 
 logger = logging.getLogger(__name__)
 
@@ -64,18 +66,21 @@ class LocalHost:
         queue_poll_interval: float = 0.2,
         queue_retry_delay_seconds: int = 1,
         run_timers: bool = False,
-        route_prefix: str = "api",
-        task_hub: str = "AdminAssistantHub",
+        settings: HostSettings | None = None,
     ) -> None:
+        """`settings` default to the app's host.json (route prefix, task hub, queue batch and dequeue count)."""
+        extensions = (settings or host_settings()).extensions
+        self._queue_settings = extensions.queues
         self._port = port
         self._bind_address = bind_address
         self._storage = storage_connection_string
         self._poll_interval = queue_poll_interval
         self._retry_delay = queue_retry_delay_seconds
         self._run_timers = run_timers
-        self._prefix = "/" + route_prefix.strip("/") if route_prefix.strip("/") else ""
+        route_prefix = extensions.http.route_prefix.strip("/")
+        self._prefix = "/" + route_prefix if route_prefix else ""
         self._base_url = ""
-        self._server: FrontDoorServer | None = None
+        self._server: ServerThread | None = None
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self._listeners: list[QueueListener] = []
@@ -105,7 +110,8 @@ class LocalHost:
             else:
                 logger.warning("Function %s has a %s trigger, which the local host does not run",
                                function.get_function_name(), kind)
-        self._durable = DurableWebhooks(engine, orchestrators, lambda: self._base_url, task_hub)
+        self._durable = DurableWebhooks(engine, orchestrators, lambda: self._base_url,
+                                       extensions.durable_task.hub_name)
 
     @property
     def base_url(self) -> str:
@@ -114,9 +120,9 @@ class LocalHost:
     def start(self) -> str:
         if self._server is not None or self._stop.is_set():
             raise RuntimeError("A LocalHost starts once; build a new one to serve again")
-        self._server = FrontDoorServer((self._bind_address, self._port), self._dispatch)
-        self._base_url = f"http://{self._bind_address}:{self._server.server_address[1]}"
-        self._spawn(self._server.serve_forever, "http-front-door", 0.1)
+        front_door = FrontDoorServer((self._bind_address, self._port), self._dispatch)
+        self._server = ServerThread(front_door, "http-front-door")
+        self._base_url = self._server.start()
         try:
             self._start_queue_listeners()
             if self._run_timers:
@@ -132,9 +138,7 @@ class LocalHost:
             return
         self._stop.set()
         if self._server is not None:
-            self._server.shutdown()
-            self._server.close_connections()
-            self._server.server_close()
+            self._server.stop()
         for listener in self._listeners:
             listener.join(timeout=10)
         for thread in self._threads:
@@ -245,7 +249,7 @@ class LocalHost:
         for invoker in queue_functions:
             queue_name = resolve_app_setting(str(getattr(invoker.trigger, "queue_name", "")))
             listener = QueueListener(str(self._storage), queue_name, self._queue_processor(invoker),
-                                     self._poll_interval, self._retry_delay)
+                                     self._poll_interval, self._retry_delay, self._queue_settings)
             listener.start(self._stop)
             self._listeners.append(listener)
 

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
-import socket
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
+
+from shared.runtime.http_serving import ThreadedHTTPServer
 
 logger = logging.getLogger(__name__)
 
@@ -64,29 +63,10 @@ class _BodyTooLarge(Exception):
         self.drained = drained
 
 
-class FrontDoorServer(ThreadingHTTPServer):
-    daemon_threads = True
-
+class FrontDoorServer(ThreadedHTTPServer):
     def __init__(self, address: tuple[str, int], dispatch: Dispatcher) -> None:
         super().__init__(address, _Handler)
         self.dispatch = dispatch
-        self._connections: set[socket.socket] = set()
-        self._connections_lock = threading.Lock()
-
-    def track(self, connection: socket.socket, open_: bool) -> None:
-        with self._connections_lock:
-            if open_:
-                self._connections.add(connection)
-            else:
-                self._connections.discard(connection)
-
-    def close_connections(self) -> None:
-        """Keep-alive connections would otherwise pin their handler threads after the host stops."""
-        with self._connections_lock:
-            connections = list(self._connections)
-        for connection in connections:
-            with contextlib.suppress(OSError):
-                connection.shutdown(socket.SHUT_RDWR)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -94,16 +74,6 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "AdminAssistantLocalHost/1.0"
     timeout = _IDLE_CONNECTION_SECONDS
     server: FrontDoorServer
-
-    def setup(self) -> None:
-        super().setup()
-        self.server.track(self.connection, True)
-
-    def finish(self) -> None:
-        try:
-            super().finish()
-        finally:
-            self.server.track(self.connection, False)
 
     def log_message(self, format: str, *args: Any) -> None:
         logger.debug("%s - %s", self.address_string(), format % args)

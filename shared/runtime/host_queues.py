@@ -16,13 +16,13 @@ from azure.functions.queue import QueueMessage
 from azure.storage.queue import QueueClient
 from azure.storage.queue import QueueMessage as StoredMessage
 
+from shared.runtime.host_config import QueueSettings
+
 logger = logging.getLogger(__name__)
 
-MAX_DEQUEUE_COUNT = 5
 POISON_SUFFIX = "-poison"
 # While a function runs its message stays hidden this long; after a failure it reappears after the retry delay.
 _PROCESSING_VISIBILITY_SECONDS = 300
-_BATCH_SIZE = 8
 
 
 def open_queue(connection_string: str, queue_name: str) -> QueueClient:
@@ -85,14 +85,15 @@ class QueueListener:
         process: Callable[[QueueMessage], None],
         poll_interval: float,
         retry_delay_seconds: int,
-        max_dequeue_count: int = MAX_DEQUEUE_COUNT,
+        settings: QueueSettings,
     ) -> None:
         self.queue_name = queue_name
         self._connection_string = connection_string
         self._process = process
         self._poll_interval = poll_interval
         self._retry_delay = retry_delay_seconds
-        self._max_dequeue = max_dequeue_count
+        self._max_dequeue = settings.max_dequeue_count
+        self._batch_size = settings.batch_size
         self._queue: QueueClient | None = None
         self._poison: QueueClient | None = None
         self._in_flight = 0
@@ -135,7 +136,7 @@ class QueueListener:
             self._in_flight += 1
         try:
             messages = list(self._queue.receive_messages(
-                messages_per_page=_BATCH_SIZE, max_messages=_BATCH_SIZE,
+                messages_per_page=self._batch_size, max_messages=self._batch_size,
                 visibility_timeout=_PROCESSING_VISIBILITY_SECONDS,
             ))
             with self._lock:

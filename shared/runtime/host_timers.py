@@ -1,4 +1,7 @@
-"""Timer trigger schedules: six-field NCRONTAB (`sec min hour day month day-of-week`) or a TimeSpan (`hh:mm:ss`)."""
+"""Timer trigger schedules: six-field NCRONTAB (`sec min hour day month day-of-week`) or a TimeSpan (`hh:mm:ss`).
+
+NCRONTAB puts seconds first, which is cronsim's six-field layout, so the expression is handed over unchanged.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +9,10 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-_MONTHS = {name: i for i, name in enumerate(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
-_DAYS = {name: i for i, name in enumerate(["sun", "mon", "tue", "wed", "thu", "fri", "sat"])}
+from cronsim import CronSim, CronSimError
+
 _TIMESPAN = re.compile(r"^(?:(\d+)\.)?(\d{1,2}):(\d{2}):(\d{2})$")
-# (low, high, names) for second, minute, hour, day, month, day of week
-_FIELDS: tuple[tuple[int, int, dict[str, int]], ...] = (
-    (0, 59, {}), (0, 59, {}), (0, 23, {}), (1, 31, {}), (1, 12, _MONTHS), (0, 6, _DAYS),
-)
-_HORIZON = timedelta(days=366 * 5)
+_NCRONTAB_FIELDS = 6
 
 
 class ScheduleError(ValueError):
@@ -25,9 +23,6 @@ class ScheduleError(ValueError):
 class Schedule:
     text: str
     interval: timedelta | None
-    allowed: tuple[frozenset[int], ...]
-    any_day: bool
-    any_weekday: bool
 
     @classmethod
     def parse(cls, text: str) -> Schedule:
@@ -37,71 +32,26 @@ class Schedule:
             interval = timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
             if interval <= timedelta(0):
                 raise ScheduleError(f"Timer schedule {text!r} is an empty interval")
-            return cls(text, interval, (), True, True)
-        fields = text.split()
-        if len(fields) != 6:
+            return cls(text, interval)
+        # cronsim would also take five-field cron by adding a seconds field; the Functions host does not.
+        if len(text.split()) != _NCRONTAB_FIELDS:
             raise ScheduleError(f"Timer schedule {text!r} must have six NCRONTAB fields")
-        allowed = tuple(_parse_field(f, *spec, text) for f, spec in zip(fields, _FIELDS, strict=True))
-        weekdays = frozenset(d % 7 for d in allowed[5])  # 7 is Sunday as well
-        return cls(text, None, (*allowed[:5], weekdays), fields[3] == "*", fields[5] == "*")
+        schedule = cls(text, None)
+        schedule._occurrences(datetime.now(UTC))  # refuse a malformed expression at parse time
+        return schedule
 
     def next_after(self, moment: datetime) -> datetime:
         """The first occurrence strictly after `moment` (UTC)."""
-        moment = moment.astimezone(UTC).replace(microsecond=0) + timedelta(seconds=1)
+        moment = moment.astimezone(UTC).replace(microsecond=0)
         if self.interval is not None:
-            return moment - timedelta(seconds=1) + self.interval
-        seconds, minutes, hours, days, months, weekdays = self.allowed
-        limit = moment + _HORIZON
-        candidate = moment
-        while candidate < limit:
-            if candidate.month not in months:
-                candidate = _first_of_next_month(candidate)
-            elif not self._day_matches(candidate, days, weekdays):
-                candidate = (candidate + timedelta(days=1)).replace(hour=0, minute=0, second=0)
-            elif candidate.hour not in hours:
-                candidate = (candidate + timedelta(hours=1)).replace(minute=0, second=0)
-            elif candidate.minute not in minutes:
-                candidate = (candidate + timedelta(minutes=1)).replace(second=0)
-            elif candidate.second not in seconds:
-                candidate += timedelta(seconds=1)
-            else:
-                return candidate
-        raise ScheduleError(f"Timer schedule {self.text!r} never fires")
-
-    def _day_matches(self, moment: datetime, days: frozenset[int], weekdays: frozenset[int]) -> bool:
-        day_ok, weekday_ok = moment.day in days, (moment.isoweekday() % 7) in weekdays
-        if self.any_day or self.any_weekday:
-            return day_ok and weekday_ok
-        return day_ok or weekday_ok  # cron: either restriction matches when both are given
-
-
-def _parse_field(text: str, low: int, high: int, names: dict[str, int], schedule: str) -> frozenset[int]:
-    values: set[int] = set()
-    for part in text.split(","):
-        body, _, step_text = part.partition("/")
+            return moment + self.interval
         try:
-            step = int(step_text) if step_text else 1
-            if body == "*":
-                start, end = low, high
-            elif "-" in body:
-                first, last = body.split("-", 1)
-                start, end = _value(first, names), _value(last, names)
-            else:
-                start = _value(body, names)
-                end = high if step_text else start
-        except ValueError as bad:
-            raise ScheduleError(f"Timer schedule {schedule!r} has an invalid field {text!r}") from bad
-        upper = 7 if names is _DAYS else high
-        if step < 1 or start < low or end > upper or start > end:
-            raise ScheduleError(f"Timer schedule {schedule!r} has an out-of-range field {text!r}")
-        values.update(range(start, end + 1, step))
-    return frozenset(values)
+            return next(self._occurrences(moment))
+        except StopIteration:
+            raise ScheduleError(f"Timer schedule {self.text!r} never fires") from None
 
-
-def _value(text: str, names: dict[str, int]) -> int:
-    return names[text.lower()[:3]] if text.lower()[:3] in names else int(text)
-
-
-def _first_of_next_month(moment: datetime) -> datetime:
-    year, month = (moment.year + 1, 1) if moment.month == 12 else (moment.year, moment.month + 1)
-    return moment.replace(year=year, month=month, day=1, hour=0, minute=0, second=0)
+    def _occurrences(self, moment: datetime) -> CronSim:
+        try:
+            return CronSim(self.text, moment)
+        except CronSimError as bad:
+            raise ScheduleError(f"Timer schedule {self.text!r} is not valid NCRONTAB: {bad}") from bad

@@ -9,7 +9,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
+from shared.runtime.host_config import APP_ROOT as ROOT
+
 _lock = threading.Lock()
 _functions: list[Any] | None = None
 
@@ -48,7 +49,11 @@ def app_functions() -> list[Any]:
         return _functions
 
 
-def new_engine(max_workers: int = 32) -> Any:
+def new_engine(max_workers: int | None = None) -> Any:
+    """By default as many activities run at once as host.json's `maxConcurrentActivityFunctions` allows in Azure."""
     from shared.runtime.engine import DurableEngine
+    from shared.runtime.host_config import host_settings
 
+    if max_workers is None:
+        max_workers = host_settings().extensions.durable_task.max_concurrent_activity_functions
     return DurableEngine.from_functions(app_functions(), max_workers=max_workers)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, Field, ValidationError
 
 from shared.domain.dates import local_today
+from shared.runtime.host_config import max_dequeue_count
 from shared.services.live_rules import LiveOutcome, LiveRules, resync_days
 from shared.services.notification_contracts import (
     MISSED,
@@ -30,7 +31,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 5  # the host's maxDequeueCount: after this attempt the message goes to the poison queue
+# The host's maxDequeueCount: after this attempt the message goes to the poison queue.
+MAX_ATTEMPTS = max_dequeue_count()
 
 
 class WorkResult(BaseModel):

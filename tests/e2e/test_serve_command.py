@@ -14,7 +14,7 @@ from devtools.azurite import free_port
 from devtools.graph_simulator import GraphSimulator
 from shared.bootstrap import container
 from tests.archive_stack import USER, event
-from tests.e2e.runtime.polling import wait_for
+from tests.polling import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
+from azure.durable_functions.models.history.HistoryEventType import HistoryEventType
 
 from shared.bootstrap import container
 from shared.domain.conflicts import Conflict
@@ -38,7 +39,8 @@ def day_conflicts(day: str) -> list[Any]:
 
 
 def scheduled(status: Any, name: str) -> int:
-    return sum(1 for e in status.history or [] if e.get("EventType") == 4 and e.get("Name") == name)
+    history = status.history or []
+    return sum(1 for e in history if e.get("EventType") == HistoryEventType.TASK_SCHEDULED and e.get("Name") == name)
 
 
 def test_writes_fan_out_in_batches_of_20_and_results_add_up(stack, engine):

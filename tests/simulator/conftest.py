@@ -1,11 +1,10 @@
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -13,6 +12,7 @@ import pytest
 import requests
 
 from devtools.graph_simulator import GraphSimulator
+from shared.runtime.http_serving import ServerThread, ThreadedHTTPServer
 
 UPN = "adele@contoso.com"
 
@@ -104,11 +104,7 @@ def webhook() -> Iterator[Webhook]:
             self.send_header("Content-Length", "0")
             self.end_headers()
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    hook.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
+    running = ServerThread(ThreadedHTTPServer(("127.0.0.1", 0), Handler), "test-webhook")
+    hook.url = running.start()
     yield hook
-    server.shutdown()
-    server.server_close()
+    running.stop()

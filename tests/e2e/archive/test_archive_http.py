@@ -18,7 +18,7 @@ from shared.runtime.host import LocalHost
 from shared.runtime.local_app import app_functions, new_engine
 from shared.services.archive.requests import instance_id_for
 from tests.archive_stack import USER, event
-from tests.e2e.runtime.polling import wait_for
+from tests.polling import wait_for
 
 DAY = "2026-11-10"
 

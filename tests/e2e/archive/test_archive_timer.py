@@ -13,7 +13,7 @@ from shared.domain.jobs import ArchiveJob
 from shared.runtime.host import LocalHost
 from shared.runtime.local_app import app_functions, new_engine
 from tests.archive_stack import USER, event
-from tests.e2e.runtime.polling import wait_for
+from tests.polling import wait_for
 
 AUCKLAND = "kiri@contoso.example"
 LOS_ANGELES = "lee@contoso.example"

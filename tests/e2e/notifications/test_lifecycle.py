@@ -12,7 +12,7 @@ from shared.bootstrap import container
 from shared.domain.jobs import ArchiveJob
 from shared.domain.subscriptions import SubscriptionRecord
 from tests.e2e.notifications.conftest import Stack, run_cli, tomorrow
-from tests.e2e.runtime.polling import wait_for
+from tests.polling import wait_for
 
 
 def _subscription_calls(stack: Stack, method: str, suffix: str = "") -> list[str]:

@@ -13,7 +13,7 @@ from shared.bootstrap import container
 from shared.cli import main
 from shared.domain.conflicts import Conflict
 from tests.e2e.notifications.conftest import Stack, event, tomorrow, yesterday
-from tests.e2e.runtime.polling import wait_for
+from tests.polling import wait_for
 
 
 def _archive(stack: Stack, day: str, capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:

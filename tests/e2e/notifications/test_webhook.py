@@ -14,7 +14,7 @@ import requests
 
 from shared.bootstrap import container
 from tests.e2e.notifications.conftest import Stack, run_cli, tomorrow
-from tests.e2e.runtime.polling import wait_for
+from tests.polling import wait_for
 
 ROOT = Path(__file__).resolve().parents[3]
 ENDPOINTS = ("graph/notifications", "graph/lifecycle")

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from shared.graph import GraphBadRequestError, SubscriptionService
+from shared.runtime.http_serving import ServerThread, ThreadedHTTPServer
 
 UPN = "subscriber@contoso.com"
 
@@ -32,14 +32,11 @@ class _Webhook(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def webhook() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Webhook)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    running = ServerThread(ThreadedHTTPServer(("127.0.0.1", 0), _Webhook), "test-webhook")
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/api/graph"
+        yield f"{running.start()}/api/graph"
     finally:
-        server.shutdown()
-        server.server_close()
+        running.stop()
 
 
 def test_subscription_lifecycle(graph_sim: Any, client_for: Any, webhook: str) -> None:

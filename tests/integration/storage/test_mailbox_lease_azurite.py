@@ -13,7 +13,7 @@ import pytest
 from shared.storage.keys import safe_key
 from shared.storage.lease import PARTITION, LeaseTimeoutError, MailboxLease
 from shared.storage.tables import TableStore
-from tests.e2e.runtime.polling import wait_for
+from tests.polling import wait_for
 
 
 @pytest.fixture

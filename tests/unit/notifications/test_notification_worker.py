@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from shared.cli.subscriptions import default_lifecycle_url
 from shared.domain.jobs import ArchiveJob
 from shared.domain.subscriptions import SubscriptionRecord
-from shared.runtime.host_queues import MAX_DEQUEUE_COUNT
+from shared.runtime.host_config import max_dequeue_count
 from shared.services.audit import AuditService
 from shared.services.notification_contracts import ChangeMessage, LifecycleMessage, parse_message
 from shared.services.notification_worker import MAX_ATTEMPTS, NotificationWorker
@@ -225,4 +225,4 @@ def test_the_expiration_graph_grants_is_the_one_kept() -> None:
 def test_the_worker_gives_up_exactly_when_the_host_moves_a_message_to_the_poison_queue() -> None:
     host = json.loads((Path(__file__).resolve().parents[3] / "host.json").read_text())
     # Recording the poison earlier would log a message the host still retries; later, it would never be recorded.
-    assert MAX_ATTEMPTS == MAX_DEQUEUE_COUNT == host["extensions"]["queues"]["maxDequeueCount"]
+    assert MAX_ATTEMPTS == max_dequeue_count() == host["extensions"]["queues"]["maxDequeueCount"]

@@ -5,8 +5,8 @@ from typing import Any
 
 import requests
 
-from tests.e2e.runtime.polling import wait_for
-from tests.e2e.runtime.sample_app import APPROVAL_ORCHESTRATOR, GREETING_ORCHESTRATOR
+from tests.polling import wait_for
+from tests.runtime.sample_app import APPROVAL_ORCHESTRATOR, GREETING_ORCHESTRATOR
 
 
 def _start(base_url: str, name: str, **body: Any) -> requests.Response:

@@ -5,14 +5,17 @@ from datetime import timedelta
 
 import azure.durable_functions as df
 import pytest
+from azure.durable_functions.models.history.HistoryEventType import HistoryEventType as Event
 
 from shared.runtime.engine import DurableEngine, InstanceAlreadyExists, InstanceStatus, OrchestratorNotFound
-from tests.orchestration.conftest import STRICT_REPLAY, EngineFactory, eventually
+from tests.polling import wait_for
+from tests.runtime.engine_support import STRICT_REPLAY, EngineFactory
 
 pytestmark = STRICT_REPLAY
 
-ORCHESTRATOR_STARTED, EXECUTION_STARTED, TASK_SCHEDULED, TASK_COMPLETED = 12, 0, 4, 5
-ORCHESTRATOR_COMPLETED, EXECUTION_COMPLETED = 13, 1
+ORCHESTRATOR_STARTED, EXECUTION_STARTED = Event.ORCHESTRATOR_STARTED, Event.EXECUTION_STARTED
+TASK_SCHEDULED, TASK_COMPLETED = Event.TASK_SCHEDULED, Event.TASK_COMPLETED
+ORCHESTRATOR_COMPLETED, EXECUTION_COMPLETED = Event.ORCHESTRATOR_COMPLETED, Event.EXECUTION_COMPLETED
 
 
 def test_sequential_activities_run_in_order_with_decoded_input(make_engine: EngineFactory) -> None:
@@ -113,7 +116,7 @@ def test_custom_status_is_visible_while_running_and_reported_to_subscribers(make
 
     engine.subscribe(listener)
     instance_id = engine.start_new("approval")
-    running = eventually(lambda: (s := engine.get_status(instance_id)) and s.custom_status == "waiting for approval"
+    running = wait_for(lambda: (s := engine.get_status(instance_id)) and s.custom_status == "waiting for approval"
                          and s, what="custom status while running")
     assert running.runtime_status == "Running"
 

@@ -9,8 +9,8 @@ from azure.storage.queue import QueueClient
 
 from shared.runtime.host import LocalHost
 from shared.runtime.host_queues import decode_body
-from tests.e2e.runtime.polling import wait_for
-from tests.e2e.runtime.sample_app import Recorder
+from tests.polling import wait_for
+from tests.runtime.sample_app import Recorder
 
 
 @pytest.fixture(scope="module")

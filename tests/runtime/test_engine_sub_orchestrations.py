@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from tests.orchestration.conftest import STRICT_REPLAY, EngineFactory
+from tests.runtime.engine_support import STRICT_REPLAY, EngineFactory
 
 pytestmark = STRICT_REPLAY
 

@@ -4,11 +4,13 @@ import threading
 from datetime import timedelta
 
 import pytest
+from azure.durable_functions.models.history.HistoryEventType import HistoryEventType as Event
 
 from shared.runtime.engine import DurableEngine, InstanceNotFound, InstanceNotRunning, InstanceStatus
-from tests.orchestration.conftest import STRICT_REPLAY, EngineFactory, eventually, history_has
+from tests.polling import wait_for
+from tests.runtime.engine_support import STRICT_REPLAY, EngineFactory, history_has
 
-TIMER_CREATED, EVENT_RAISED = 10, 15
+TIMER_CREATED, EVENT_RAISED = Event.TIMER_CREATED, Event.EVENT_RAISED
 
 
 def _running(engine: DurableEngine, instance_id: str) -> bool:
@@ -20,7 +22,7 @@ def _running(engine: DurableEngine, instance_id: str) -> bool:
 def test_external_event_resumes_the_orchestrator_with_its_data(make_engine: EngineFactory) -> None:
     engine, _ = make_engine()
     instance_id = engine.start_new("approval", instance_id="approve-1")
-    eventually(lambda: _running(engine, instance_id), what="the instance to run")
+    wait_for(lambda: _running(engine, instance_id), what="the instance to run")
 
     engine.raise_event(instance_id, "Approval", {"approved": True, "by": "manager"})
 
@@ -35,10 +37,10 @@ def test_event_raised_before_the_code_waits_is_kept(make_engine: EngineFactory) 
     # defers it) and handed over when the code waits for it.
     engine, probe = make_engine()
     instance_id = engine.start_new("work_then_approval")
-    eventually(lambda: _running(engine, instance_id), what="the instance to run")
+    wait_for(lambda: _running(engine, instance_id), what="the instance to run")
 
     engine.raise_event(instance_id, "Approval", "early")
-    eventually(lambda: history_has(engine, instance_id, EVENT_RAISED), what="the event in the history")
+    wait_for(lambda: history_has(engine, instance_id, EVENT_RAISED), what="the event in the history")
     probe.gate.set()
 
     status = engine.wait_for_completion(instance_id, timeout=10)
@@ -57,7 +59,7 @@ def test_durable_timer_wins_the_race_when_the_clock_passes_it(make_engine: Engin
     assert probe.clock is not None
     start = probe.clock.now()
     instance_id = engine.start_new("approval_or_timeout")
-    eventually(lambda: history_has(engine, instance_id, TIMER_CREATED), what="the timer")
+    wait_for(lambda: history_has(engine, instance_id, TIMER_CREATED), what="the timer")
 
     probe.clock.advance(timedelta(hours=1))
 
@@ -69,7 +71,7 @@ def test_durable_timer_wins_the_race_when_the_clock_passes_it(make_engine: Engin
 def test_event_before_the_timer_cancels_it(make_engine: EngineFactory) -> None:
     engine, _ = make_engine(clock=True)
     instance_id = engine.start_new("approval_or_timeout")
-    eventually(lambda: history_has(engine, instance_id, TIMER_CREATED), what="the timer")
+    wait_for(lambda: history_has(engine, instance_id, TIMER_CREATED), what="the timer")
 
     engine.raise_event(instance_id, "Approval", "ok")
 
@@ -87,7 +89,7 @@ def test_terminate_stops_a_waiting_instance(make_engine: EngineFactory) -> None:
 
     engine.subscribe(listener)
     instance_id = engine.start_new("approval")
-    eventually(lambda: _running(engine, instance_id), what="the instance to run")
+    wait_for(lambda: _running(engine, instance_id), what="the instance to run")
 
     engine.terminate(instance_id, "operator cancelled")
 

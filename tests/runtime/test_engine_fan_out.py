@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from tests.orchestration.conftest import STRICT_REPLAY, EngineFactory
+from azure.durable_functions.models.history.HistoryEventType import HistoryEventType as Event
+
+from tests.runtime.engine_support import STRICT_REPLAY, EngineFactory
 
 pytestmark = STRICT_REPLAY
 
@@ -46,7 +48,7 @@ def test_activity_failure_reaches_the_orchestrator_as_a_catchable_exception(make
     assert status.output["after"] == "Hello after failure"
     history = engine.get_status(status.instance_id, show_history=True)
     assert history is not None and history.history is not None
-    failed = [e for e in history.history if e["EventType"] == 6]
+    failed = [e for e in history.history if e["EventType"] == Event.TASK_FAILED]
     assert failed[0]["Reason"] == "activity exploded: kaboom"
     assert "Traceback" in failed[0]["Details"]
 

@@ -10,8 +10,8 @@ import requests
 from shared.runtime.engine import DurableEngine
 from shared.runtime.host import LocalHost
 from shared.runtime.host_timers import Schedule, ScheduleError
-from tests.e2e.runtime.polling import wait_for
-from tests.e2e.runtime.sample_app import Recorder
+from tests.polling import wait_for
+from tests.runtime.sample_app import Recorder
 
 
 def test_admin_endpoint_runs_the_timer_function_once(base_url: str, recorder: Recorder) -> None:
@@ -47,6 +47,9 @@ AT = datetime(2025, 3, 14, 10, 7, 30, tzinfo=UTC)  # a Friday
         ("0 0 9 * * Mon-Fri", datetime(2025, 3, 17, 9, 0, 0, tzinfo=UTC)),
         ("0 0 0 1 Jan *", datetime(2026, 1, 1, 0, 0, 0, tzinfo=UTC)),
         ("0 30 9 29 2 *", datetime(2028, 2, 29, 9, 30, 0, tzinfo=UTC)),
+        ("0 0 9 * * 7", datetime(2025, 3, 16, 9, 0, 0, tzinfo=UTC)),  # 7 is Sunday, as 0 is
+        ("0 0 0 13 * Fri", datetime(2025, 3, 21, 0, 0, 0, tzinfo=UTC)),  # day and weekday both given: either
+        ("*/15 * * * * *", datetime(2025, 3, 14, 10, 7, 45, tzinfo=UTC)),
         ("00:05:00", datetime(2025, 3, 14, 10, 12, 30, tzinfo=UTC)),
     ],
 )

@@ -2,12 +2,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from azure.durable_functions.models.history.HistoryEventType import HistoryEventType as Event
+
 from shared.runtime.history import parse_timestamp
-from tests.orchestration.conftest import STRICT_REPLAY, EngineFactory, eventually, history_has
+from tests.polling import wait_for
+from tests.runtime.engine_support import STRICT_REPLAY, EngineFactory, history_has
 
 pytestmark = STRICT_REPLAY
 
-TASK_SCHEDULED, TASK_FAILED, TIMER_CREATED, TIMER_FIRED = 4, 6, 10, 11
+TASK_SCHEDULED, TASK_FAILED = Event.TASK_SCHEDULED, Event.TASK_FAILED
+TIMER_CREATED, TIMER_FIRED = Event.TIMER_CREATED, Event.TIMER_FIRED
 
 
 def test_retry_succeeds_after_failures(make_engine: EngineFactory) -> None:
@@ -68,7 +72,7 @@ def test_retry_timer_waits_for_the_clock(make_engine: EngineFactory) -> None:
     instance_id = engine.start_new("retry_once", client_input={
         "key": "slow", "fail_times": 1, "interval_ms": 10 * 60 * 1000, "max_attempts": 2})
 
-    eventually(lambda: history_has(engine, instance_id, TIMER_CREATED), what="the retry timer")
+    wait_for(lambda: history_has(engine, instance_id, TIMER_CREATED), what="the retry timer")
     probe.clock.advance(timedelta(minutes=9))
     # Another run completing proves the dispatcher has handled the clock's wake-up, and fired nothing.
     assert engine.run("sequence", {"names": []}, timeout=10).runtime_status == "Completed"

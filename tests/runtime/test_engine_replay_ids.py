@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from azure.durable_functions.models.history.HistoryEventType import HistoryEventType as Event
 
 from shared.runtime.execution import Completed, Execution, Failed, Outcome, Waiting
 from shared.runtime.registry import FunctionRegistry
 from shared.runtime.work import ActivityDone, ActivityFailed, ArmTimer, RunActivity, TimerDue
-from tests.orchestration.conftest import STRICT_REPLAY
-from tests.orchestration.toy_app import Probe, build_app
+from tests.runtime.engine_support import STRICT_REPLAY
+from tests.runtime.toy_app import Probe, build_app
 
 pytestmark = STRICT_REPLAY
 
@@ -60,7 +61,7 @@ def test_late_and_duplicate_completions_are_ignored(registry: FunctionRegistry) 
     second = _replay(registry, execution)
 
     assert isinstance(second, Waiting) and second.effects == (RunActivity(1, "greet", '"b"'),)
-    completions = [e for e in execution.history if e["EventType"] == 5]
+    completions = [e for e in execution.history if e["EventType"] == Event.TASK_COMPLETED]
     assert [(e["TaskScheduledId"], e["Result"]) for e in completions] == [(0, '"Hello a"')]
 
 
