@@ -1,34 +1,18 @@
-"""What the storage adapters keep: audit rows, conflicts, archive jobs, subscriptions, privacy changes, issues."""
+"""Records the storage adapters keep beside the entities: audit rows, privacy changes, issues, pages of results."""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any, Generic, Literal, TypeVar
 from uuid import uuid4
 
 from pydantic import AwareDatetime, BaseModel, Field, field_validator
 
+from shared.domain.timestamps import as_utc, utc_now
+
 T = TypeVar("T")
 
 AuditStatus = Literal["success", "failure", "partial"]
-ConflictStatus = Literal["open", "resolved"]
-
-# Matched with fullmatch: `$` alone would also accept a trailing newline, a control character Azure refuses in keys.
-_CONFLICT_ID = re.compile(r"([0-9]{8})-[0-9a-f]{20}")
-_JOB_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def as_utc(value: dt.datetime) -> dt.datetime:
-    """An aware UTC datetime of the exact `datetime` type (the Tables SDK hands back a subclass)."""
-    value = value.astimezone(dt.UTC)
-    return dt.datetime(
-        value.year, value.month, value.day, value.hour, value.minute, value.second, value.microsecond, tzinfo=dt.UTC
-    )
 
 
 class Page(BaseModel, Generic[T]):
