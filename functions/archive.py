@@ -88,14 +88,18 @@ async def _archive_status(req: func.HttpRequest, client: df.DurableOrchestration
 
 def status_view(status: df.DurableOrchestrationStatus) -> ArchiveStatusView:
     from functions.http.models import ArchiveStatusView
+    from shared.domain.failures import failure_reason
 
     runtime = status.runtime_status
+    output = status.output
+    if runtime == df.OrchestrationRuntimeStatus.Failed:
+        output = failure_reason(output)  # the stack trace behind it is in the log
     return ArchiveStatusView(
         instanceId=status.instance_id or "",
         name=status.name,
         runtimeStatus=runtime.value if runtime else None,
         customStatus=status.custom_status,
-        output=status.output,
+        output=output,
         createdTime=status.created_time.isoformat() if status.created_time else None,
         lastUpdatedTime=status.last_updated_time.isoformat() if status.last_updated_time else None,
     )

@@ -23,9 +23,6 @@ _NOT_A_BRACKET = bytes(byte for byte in range(256) if byte not in b"[]{}")
 _DEPTH_STEP = [0] * 256
 _DEPTH_STEP[ord("[")] = _DEPTH_STEP[ord("{")] = 1
 _DEPTH_STEP[ord("]")] = _DEPTH_STEP[ord("}")] = -1
-# Tabs and line breaks are text (a note may have lines); other control characters end up in audit rows, CSV
-# exports and table keys, where they corrupt or are refused.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class PayloadTooLarge(Exception):
@@ -54,7 +51,6 @@ def read_json(req: func.HttpRequest) -> dict[str, Any]:
         json.dumps(value, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError:
         raise InvalidInput("body", "a string holds an unpaired UTF-16 surrogate escape") from None
-    refuse_control_characters(value)
     return value
 
 
@@ -64,22 +60,6 @@ def read_body(req: func.HttpRequest, model: type[M]) -> M:
         return model.model_validate(raw)
     except ValidationError as error:
         raise InvalidInput.from_validation(error) from None
-
-
-def refuse_control_characters(value: Any, where: str = "") -> None:
-    """InvalidInput naming the first string (or key) that holds a control character other than tab or newline."""
-    if isinstance(value, str):
-        if _CONTROL.search(value):
-            raise InvalidInput(where or "body", "must not contain control characters")
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            path = f"{where}.{key}" if where else str(key)
-            if _CONTROL.search(str(key)):
-                raise InvalidInput(where or "body", "a field name contains control characters")
-            refuse_control_characters(item, path)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            refuse_control_characters(item, f"{where}.{index}" if where else str(index))
 
 
 def nesting_depth(raw: bytes) -> int:

@@ -9,6 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from shared.domain.conflicts import Conflict, ConflictItem, ConflictStatus
 from shared.domain.jobs import ArchiveJob
+from shared.domain.mailbox import Mailbox
+from shared.domain.text import PlainText
 
 MAX_KEEP = 100
 MAX_CATEGORIES = 500
@@ -56,12 +58,12 @@ class ConflictPage(BaseModel):
 class ResolveRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    keep: list[str] = Field(
+    keep: list[PlainText] = Field(
         max_length=MAX_KEEP,
         description="Event ids of the conflict's items to archive; the others stay out of the archive.",
         json_schema_extra={"x-ms-summary": "Events to keep"},
     )
-    note: str | None = Field(default=None, max_length=2000, json_schema_extra={"x-ms-summary": "Note"})
+    note: PlainText | None = Field(default=None, max_length=2000, json_schema_extra={"x-ms-summary": "Note"})
 
 
 class ResolveResult(BaseModel):
@@ -122,13 +124,16 @@ class CategoryCheckRequest(BaseModel):
 class ArchiveStartBody(BaseModel):
     """What `POST /api/archive` reads (functions/archive.py)."""
 
-    model_config = ConfigDict(strict=True)  # "yes" is not a boolean and 42 is not a mailbox
+    # "yes" is not a boolean and 42 is not a mailbox; a misspelt field ("dat") is refused, not silently ignored.
+    model_config = ConfigDict(strict=True, extra="forbid")
 
-    user: str = Field(description="Mailbox to archive (user principal name).")
-    date: str | None = Field(default="yesterday", description="`yesterday`, `2026-11-24`, `last 7 days`, `A to B`...")
-    source: str | None = Field(default=None, description="Calendar to archive from; the default calendar when empty.")
-    archive: str | None = Field(default=None, description="Archive calendar (created when missing); `Archive`.")
-    timezone: str | None = Field(default=None, description="IANA time zone of the archive day; UTC when empty.")
+    user: Mailbox = Field(description="Mailbox to archive (user principal name).")
+    date: PlainText | None = Field(default="yesterday",
+                                   description="`yesterday`, `2026-11-24`, `last 7 days`, `A to B`...")
+    source: PlainText | None = Field(default=None,
+                                     description="Calendar to archive from; the default calendar when empty.")
+    archive: PlainText | None = Field(default=None, description="Archive calendar (created when missing); `Archive`.")
+    timezone: PlainText | None = Field(default=None, description="IANA time zone of the archive day; UTC when empty.")
     allow_overlaps: bool = Field(default=True, description="False: strict mode, unresolved overlaps are held back.")
 
 

@@ -11,6 +11,7 @@ from pydantic.json_schema import JsonDict
 
 from shared.domain.conflicts import ConflictStatus
 from shared.domain.errors import InvalidInput
+from shared.domain.text import PlainText
 from shared.storage.query import MAX_PAGE_SIZE
 
 Q = TypeVar("Q", bound=BaseModel)
@@ -25,12 +26,12 @@ class PagedQuery(BaseModel):
 
     page_size: int = Field(default=100, ge=1, le=MAX_PAGE_SIZE, description="Items per page.",
                            json_schema_extra=_summary("Page size"))
-    continuation: str | None = Field(default=None, max_length=2048, description="Token of the next page.",
+    continuation: PlainText | None = Field(default=None, max_length=2048, description="Token of the next page.",
                                      json_schema_extra=_summary("Continuation token"))
 
 
 class DateRangeQuery(BaseModel):
-    user: str | None = Field(default=None, max_length=256, description="Mailbox (user principal name).",
+    user: PlainText | None = Field(default=None, max_length=256, description="Mailbox (user principal name).",
                              json_schema_extra=_summary("User"))
     from_: dt.date | None = Field(default=None, alias="from", description="First day (inclusive, UTC).",
                                   json_schema_extra=_summary("From"))
@@ -51,17 +52,19 @@ class ConflictQuery(PagedQuery, DateRangeQuery):
 
 
 class AuditQuery(PagedQuery, DateRangeQuery):
-    action: str | None = Field(default=None, max_length=256, description="Only rows of this action (e.g. archive).",
-                               json_schema_extra=_summary("Action"))
+    action: PlainText | None = Field(default=None, max_length=256,
+                                     description="Only rows of this action (e.g. archive).",
+                                     json_schema_extra=_summary("Action"))
 
 
 class AuditExportQuery(DateRangeQuery):
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
     format: Literal["csv"] = Field(default="csv", description="Export format.", json_schema_extra=_summary("Format"))
-    action: str | None = Field(default=None, max_length=256, description="Only rows of this action (e.g. archive).",
-                               json_schema_extra=_summary("Action"))
-    continuation: str | None = Field(default=None, max_length=2048,
+    action: PlainText | None = Field(default=None, max_length=256,
+                                     description="Only rows of this action (e.g. archive).",
+                                     json_schema_extra=_summary("Action"))
+    continuation: PlainText | None = Field(default=None, max_length=2048,
                                      description="From the `X-Continuation` header of the previous part.",
                                      json_schema_extra=_summary("Continuation token"))
 

@@ -10,6 +10,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn
 from rich.table import Table
 
+from shared.cli.context import ready_container
 from shared.cli.output import fail, stderr, stdout
 from shared.services.archive.contracts import ArchiveRequest
 from shared.services.archive.starts import ArchiveStart
@@ -30,16 +31,13 @@ def archive(
     json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")] = False,
 ) -> int:
     """Archive a day (or range) of appointments into the archive calendar."""
-    from shared.bootstrap import container
-    from shared.runtime.local_app import load_local_settings
-
-    load_local_settings()
     if bool(user) == all_jobs:
         fail("give either --user or --all")
-    starts = container().archive_starts
+    deps = ready_container()
+    starts = deps.archive_starts
     skipped: list[str] = []
     if all_jobs:
-        runs, broken = starts.for_jobs(container().jobs.list(enabled_only=True), date)
+        runs, broken = starts.for_jobs(deps.jobs.list(enabled_only=True), date)
         skipped = [job.describe() for job in broken]
         for line in skipped:
             stderr.print(f"skipped {line}", markup=False, highlight=False)

@@ -9,6 +9,7 @@ import typer
 from rich.table import Column, Table
 from rich.text import Text
 
+from shared.cli.context import ready_container
 from shared.cli.output import stdout
 
 if TYPE_CHECKING:
@@ -20,11 +21,7 @@ BY = "cli"
 
 
 def _admin() -> JobAdmin:
-    from shared.bootstrap import container
-    from shared.runtime.local_app import load_local_settings
-
-    load_local_settings()
-    return container().job_admin
+    return ready_container().job_admin
 
 
 @app.command("add")

@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from shared.cli.context import ready_container
 from shared.cli.output import fail, stdout
 
 DEMO_MODULE = "devtools.demo"
@@ -20,13 +21,17 @@ def serve(port: Annotated[int, typer.Option(help="Port of the local host.")] = 7
     import os
 
     from shared.runtime.host import LocalHost
-    from shared.runtime.local_app import app_functions, load_local_settings, new_engine
+    from shared.runtime.local_app import app_functions, new_engine
 
-    load_local_settings()
+    ready_container()
     engine = new_engine()
     storage = os.environ.get("AzureWebJobsStorage")  # noqa: SIM112 (the Functions setting's own name)
     host = LocalHost(app_functions(), engine=engine, storage_connection_string=storage, port=port)
-    base = host.start()
+    try:
+        base = host.start()
+    except OSError as error:
+        engine.shutdown()
+        fail(f"cannot serve on port {port}: {error.strerror or error} (choose another with --port)")
     stdout.print(f"Functions served at {base}/api (Ctrl-C to stop)")
     try:
         threading.Event().wait()

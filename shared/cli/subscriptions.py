@@ -9,6 +9,7 @@ import typer
 from rich.table import Column, Table
 from rich.text import Text
 
+from shared.cli.context import ready_container
 from shared.cli.output import fail, stdout
 
 if TYPE_CHECKING:
@@ -21,15 +22,7 @@ _LIFECYCLE_SUFFIX = "/graph/lifecycle"
 
 
 def _manager() -> SubscriptionManager:
-    from shared.bootstrap import container
-    from shared.config import SettingsError
-    from shared.runtime.local_app import load_local_settings
-
-    load_local_settings()
-    try:
-        return container().subscription_manager
-    except SettingsError as exc:
-        fail(str(exc))
+    return ready_container().subscription_manager
 
 
 def default_lifecycle_url(notification_url: str) -> str | None:

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from shared.domain.dates import DEFAULT_TIME_ZONE, UnknownTimeZoneError, load_zone
 from shared.domain.mailbox import Mailbox
+from shared.domain.text import PlainText
 
 DEFAULT_ARCHIVE_CALENDAR = "Archive"
 _JOB_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
@@ -61,10 +62,11 @@ class JobSettings(BaseModel):
 
     user: Mailbox = Field(min_length=3, max_length=256, description="Mailbox to archive (user principal name).",
                           json_schema_extra={"x-ms-summary": "User"})
-    source_calendar: str | None = Field(default=None, max_length=255,
-                                        description="Calendar to archive from; the default calendar when empty.")
-    archive_calendar: str = Field(default=DEFAULT_ARCHIVE_CALENDAR, min_length=1, max_length=255)
-    timezone: str = Field(default=DEFAULT_TIME_ZONE, max_length=64, description="IANA time zone of the archive day.")
+    source_calendar: PlainText | None = Field(default=None, max_length=255,
+                                              description="Calendar to archive from; the default calendar when empty.")
+    archive_calendar: PlainText = Field(default=DEFAULT_ARCHIVE_CALENDAR, min_length=1, max_length=255)
+    timezone: PlainText = Field(default=DEFAULT_TIME_ZONE, max_length=64,
+                                description="IANA time zone of the archive day.")
     strict: bool = Field(default=False, description="Hold back unresolved overlaps until resolved through the API.")
     run_hour: int = Field(default=1, ge=0, le=23, description="Local hour after which yesterday is archived.")
     enabled: bool = True

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AfterValidator
+from pydantic import AfterValidator, Field
+
+from shared.domain.text import NO_CONTROL_CHARACTERS
 
 
 def mailbox_address(value: str) -> str:
@@ -16,4 +18,4 @@ def mailbox_address(value: str) -> str:
     return value
 
 
-Mailbox = Annotated[str, AfterValidator(mailbox_address)]
+Mailbox = Annotated[str, AfterValidator(mailbox_address), Field(json_schema_extra={"pattern": NO_CONTROL_CHARACTERS})]

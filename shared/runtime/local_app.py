@@ -21,7 +21,14 @@ BINDING_SETTINGS = ("ARCHIVE_SCHEDULE", "NOTIFICATION_QUEUE")
 def load_local_settings(path: Path = ROOT / "local.settings.json") -> None:
     """Like `func start`: the Values of local.settings.json become environment variables (the environment wins)."""
     if path.exists():
-        values = json.loads(path.read_text()).get("Values", {})
+        from shared.config import SettingsError
+
+        try:
+            values = json.loads(path.read_text()).get("Values", {})
+        except (ValueError, AttributeError) as error:
+            raise SettingsError(f"{path.name} is not a JSON object with a Values object: {error}") from None
+        if not isinstance(values, dict):
+            raise SettingsError(f"{path.name}: Values must be an object of setting names and values")
         for name, value in values.items():
             os.environ.setdefault(name, str(value))
     apply_binding_defaults()

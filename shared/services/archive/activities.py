@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from datetime import timedelta
 from typing import Any
@@ -9,8 +10,9 @@ from typing import Any
 from shared.bootstrap import Container, container
 from shared.domain.archive_plan import DayPlan
 from shared.domain.archive_plan import plan_day as plan_rules
-from shared.domain.conflicts import Conflict, ConflictItem
+from shared.domain.conflicts import Conflict, ConflictGroup
 from shared.domain.dates import local_day_window
+from shared.domain.failures import failure_reason
 from shared.graph.calendars import EventWriteRequest
 from shared.services.archive.contracts import (
     BATCH_SIZE,
@@ -30,6 +32,7 @@ from shared.services.archive.contracts import (
 from shared.storage.models import PrivacyChangeRecord
 
 PRIVACY = "privacy"
+log = logging.getLogger(__name__)
 
 
 def resolve_calendars(payload: dict[str, Any], deps: Container | None = None) -> dict[str, Any]:
@@ -132,7 +135,7 @@ def record_run(payload: dict[str, Any], deps: Container | None = None) -> dict[s
     failures = [f for batch in task.batches for f in batch.failures]
     failed_keys = {f.key for f in failures}
 
-    deps.conflicts.upsert_many([_conflict(day, group, plan) for group in plan.conflicts])
+    deps.conflicts.upsert_many([_conflict(day, group) for group in plan.conflicts])
     if plan.issues:
         deps.issue_log.record(day.user, day.day, plan.issues, source="archive")
     for change in plan.privacy_changes:
@@ -193,25 +196,21 @@ def record_failure(payload: dict[str, Any], deps: Container | None = None) -> No
     failure = RunFailure.model_validate(payload)
     deps = deps or container()
     request = failure.request
+    reason = failure_reason(failure.error)
+    # The whole text, stack trace included, is for the operator's log; the audit trail keeps the reason.
+    log.error("archive %s failed: %s", failure.instance_id, failure.error)
     deps.audit.record(
         action="archive",
         operation="archive_run",
         resource=f"{request.user}/{request.start.isoformat()}..{request.end.isoformat()}",
         status="failure",
-        message=failure.error.splitlines()[0][:500] if failure.error else "the archive failed",
-        details={"error": failure.error[:4000], "strict": request.strict},
+        message=reason,
+        details={"error": reason, "strict": request.strict},
         correlation_id=failure.instance_id,
         user=request.user,
     )
     deps.staging.delete_prefix(f"{failure.instance_id}/")
 
 
-def _conflict(day: DayTask, group: Any, plan: DayPlan) -> Conflict:
-    return Conflict(
-        id=Conflict.make_id(day.user, day.day, group.group_key),
-        user=day.user,
-        date=day.day,
-        group_key=group.group_key,
-        items=[ConflictItem.model_validate(item.model_dump()) for item in group.items],
-        instance_id=day.instance_id,
-    )
+def _conflict(day: DayTask, group: ConflictGroup) -> Conflict:
+    return Conflict.of_group(day.user, day.day, group, day.instance_id)

@@ -11,6 +11,7 @@ from functions.api import EVERY_METHOD, REFUSAL_PREFIX
 from functions.http.catalog import ROUTES
 from functions.http.openapi import build_document, swagger_path
 from functions.http.routes import ANONYMOUS_ROUTES, ROUTE_METHODS
+from shared.domain.text import NO_CONTROL_CHARACTERS
 from shared.runtime.local_app import app_functions
 
 
@@ -156,7 +157,7 @@ def test_request_and_response_schemas_come_from_the_handlers_models(document: di
     assert resolve["responses"]["200"]["schema"] == {"$ref": "#/definitions/ResolveResult"}
     assert resolve["responses"]["409"]["schema"] == {"$ref": "#/definitions/Problem"}
     keep = document["definitions"]["ResolveRequest"]["properties"]["keep"]
-    assert keep["type"] == "array" and keep["items"] == {"type": "string"}
+    assert keep["type"] == "array" and keep["items"] == {"type": "string", "pattern": NO_CONTROL_CHARACTERS}
     note = document["definitions"]["ResolveRequest"]["properties"]["note"]
     assert note["type"] == "string" and note["x-nullable"] is True
     listing = {p["name"]: p for p in document["paths"]["/conflicts"]["get"]["parameters"]}
