@@ -133,6 +133,7 @@ def _entry(
     if outcome.billing_type == "billable":
         billable = travel_billable(effort, settings) if travel else effort
     review = overlaps.review.get(appt.id)
+    hidden = display_subject(appt) == PRIVATE_SUBJECT and appt.subject != PRIVATE_SUBJECT
     comments = ""
     if review is not None:
         billable = ZERO  # held back: overlapping time is never billed twice silently
@@ -148,7 +149,7 @@ def _entry(
         customer=outcome.customer or "",
         billing_type="billable" if outcome.billing_type == "billable" else "non-billable",
         categories=list(appt.categories),
-        location=appt.location,
+        location="" if hidden else appt.location,
         raw_minutes=raw_minutes,
         effort_hours=effort,
         billable_hours=billable,
