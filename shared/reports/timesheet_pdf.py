@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
@@ -132,7 +133,9 @@ def _times(e: TimesheetEntry) -> str:
     return f"{e.start:%H:%M}-{e.end:%H:%M}"
 
 
-def _section(pdf: _Document, title: str, columns: tuple[tuple[str, int], ...], rows: list[tuple[str, ...]]) -> None:
+def _section(
+    pdf: _Document, title: str, columns: tuple[tuple[str, int], ...], rows: Sequence[Sequence[str]]
+) -> None:
     _ensure_room(pdf, 20)
     pdf.ln(3)
     _line(pdf, title, bold=True, size=12)
@@ -140,8 +143,7 @@ def _section(pdf: _Document, title: str, columns: tuple[tuple[str, int], ...], r
     _header_row(pdf, columns)
     pdf.set_font(FAMILY, "", 8)
     for row in rows:
-        lines = [pdf.multi_cell(w, LINE, text, dry_run=True, output=MethodReturnValue.LINES)
-                 for (_, w), text in zip(columns, row, strict=True)]
+        lines = [_wrapped(pdf, w, text) for (_, w), text in zip(columns, row, strict=True)]
         height = LINE * max(1, *(len(cell) for cell in lines)) + 1
         if _ensure_room(pdf, height):
             _header_row(pdf, columns)  # a table that runs over a page repeats its heading
@@ -157,6 +159,11 @@ def _section(pdf: _Document, title: str, columns: tuple[tuple[str, int], ...], r
     if not rows:
         _line(pdf, "No entries.", size=8)
     pdf.table_header = None
+
+
+def _wrapped(pdf: _Document, width: int, text: str) -> list[str]:
+    lines = pdf.multi_cell(width, LINE, text, dry_run=True, output=MethodReturnValue.LINES)
+    return lines if isinstance(lines, list) else [text]
 
 
 def _header_row(pdf: _Document, columns: tuple[tuple[str, int], ...]) -> None:
