@@ -84,15 +84,15 @@ def timesheet_pdf(
     _total(pdf, sheet.travel_total.effort_hours, sheet.travel_total.billable_hours)
     _line(pdf, f"Grand {total_line(sheet.grand_total.effort_hours, sheet.grand_total.billable_hours)}", bold=True)
     if sheet.needs_review:
-        rows = [(short_date(r.date), " / ".join(r.subjects), f"{r.effort_hours:.2f}", r.conflict_id or "")
+        review = [(short_date(r.date), " / ".join(r.subjects), f"{r.effort_hours:.2f}", r.conflict_id or "")
                 for r in sheet.needs_review]
         _section(pdf, "Needs review", (("Date", 19), ("Overlapping entries", 150), ("Hours", 20),
-                                       ("Conflict", 60)), rows)
+                                       ("Conflict", 60)), review)
     if sheet.changed_since_issued:
-        rows = [(short_date(c.date), c.kind, c.subject, f"{c.issued_hours:.2f}", f"{c.current_hours:.2f}",
+        changes = [(short_date(c.date), str(c.kind), c.subject, f"{c.issued_hours:.2f}", f"{c.current_hours:.2f}",
                  f"{c.difference_hours:+.2f}") for c in sheet.changed_since_issued]
         _section(pdf, "Changed since issued", (("Date", 19), ("Change", 20), ("Subject", 130), ("Issued", 20),
-                                               ("Now", 20), ("Difference", 25)), rows)
+                                               ("Now", 20), ("Difference", 25)), changes)
     buffer = io.BytesIO()
     pdf.output(buffer)
     return buffer.getvalue()
