@@ -12,6 +12,8 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Protocol
 
+from shared.domain.rounding import CustomerSettings
+from shared.domain.timesheet_models import IssuedSnapshot, Timesheet
 from shared.storage.models import (
     ArchiveJob,
     AuditEntry,
@@ -22,6 +24,7 @@ from shared.storage.models import (
     PrivacyChangeRecord,
     SubscriptionRecord,
 )
+from shared.storage.timesheet_records import TimesheetFile, TimesheetRecord
 
 DateBound = dt.date | dt.datetime
 
@@ -102,3 +105,33 @@ class IssueLog(Protocol):
     def record(self, user: str, day: dt.date, issues: list[str], source: str) -> None: ...
 
     def for_user(self, user: str, start: dt.date | None = None, end: dt.date | None = None) -> list[IssueRecord]: ...
+
+
+class CustomerSettingsRepository(Protocol):
+    def get(self, user: str, customer: str) -> CustomerSettings | None: ...
+
+    def for_user(self, user: str) -> dict[str, CustomerSettings]: ...
+
+    def save(self, user: str, customer: str, settings: CustomerSettings) -> CustomerSettings: ...
+
+    def delete(self, user: str, customer: str) -> bool: ...
+
+
+class TimesheetRepository(Protocol):
+    """Timesheet records and their content and files (see shared/storage/timesheets.py)."""
+
+    def get(self, user: str, timesheet_id: str) -> TimesheetRecord | None: ...
+
+    def list(self, user: str, page_size: int = 50, continuation: str | None = None) -> Page[TimesheetRecord]: ...
+
+    def save(self, record: TimesheetRecord) -> TimesheetRecord: ...
+
+    def issued_for(self, user: str, customer: str) -> builtins.list[IssuedSnapshot]: ...
+
+    def put_content(self, user: str, timesheet_id: str, sheet: Timesheet) -> None: ...
+
+    def content(self, user: str, timesheet_id: str) -> Timesheet | None: ...
+
+    def put_file(self, user: str, timesheet_id: str, kind: str, name: str, data: bytes) -> TimesheetFile: ...
+
+    def template(self, user: str) -> bytes | None: ...
