@@ -9,9 +9,10 @@ import io
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from fpdf import FPDF
-from fpdf.enums import MethodReturnValue, XPos, YPos
+from fpdf.enums import XPos, YPos
 
 from shared.domain.timesheet_models import Timesheet, TimesheetEntry
 from shared.reports.pdf_template import DEFAULT_TEMPLATE, PdfTemplate
@@ -21,6 +22,9 @@ FAMILY = "DejaVu"
 _FALLBACKS = (("DroidFallback", "DroidSansFallback.ttf"), ("NotoEmoji", "NotoEmoji-Regular.ttf"))
 _FRACTIONS = {Decimal("0.25"): "¼", Decimal("0.5"): "½", Decimal("0.75"): "¾"}
 LINE = 4.2
+BODY_SIZE = 8
+PADDING = 1.0
+BASELINE = 3.0  # from the top of a line to the text's baseline, for an 8 pt font on 4.2 mm lines
 EFFORT_COLUMNS = (("Date", 19), ("Time", 22), ("Effort", 15), ("Billable", 16), ("Subject", 70),
                   ("Categories", 45), ("Location", 40), ("Comments", 50))
 TRAVEL_COLUMNS = (("Date", 19), ("Time", 22), ("Duration", 17), ("Billable", 16), ("Notes", 115),
@@ -55,7 +59,6 @@ class _Document(FPDF):
     def __init__(self, template: PdfTemplate) -> None:
         super().__init__(orientation="L", unit="mm", format="A4")
         self.template = template
-        self.table_header: tuple[tuple[str, int], ...] | None = None
         self.set_auto_page_break(auto=False, margin=12)
         self.add_font(FAMILY, "", str(FONTS / "DejaVuSans.ttf"))
         self.add_font(FAMILY, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
@@ -139,31 +142,102 @@ def _section(
     _ensure_room(pdf, 20)
     pdf.ln(3)
     _line(pdf, title, bold=True, size=12)
-    pdf.table_header = columns
     _header_row(pdf, columns)
-    pdf.set_font(FAMILY, "", 8)
+    pdf.set_font(FAMILY, "", BODY_SIZE)
+    pdf.set_draw_color(220, 220, 220)
+    measure = _Widths(pdf, BODY_SIZE)
     for row in rows:
-        lines = [_wrapped(pdf, w, text) for (_, w), text in zip(columns, row, strict=True)]
+        # Wrapped and drawn line by line with `text()`: multi_cell costs ~1 ms a cell, far too slow for a year.
+        lines = [measure.wrap(text, width - 2 * PADDING) for (_, width), text in zip(columns, row, strict=True)]
         height = LINE * max(1, *(len(cell) for cell in lines)) + 1
         if _ensure_room(pdf, height):
             _header_row(pdf, columns)  # a table that runs over a page repeats its heading
-            pdf.set_font(FAMILY, "", 8)
+            pdf.set_font(FAMILY, "", BODY_SIZE)
         top, x = pdf.get_y(), pdf.l_margin
         for (_, width), cell in zip(columns, lines, strict=True):
-            pdf.set_xy(x, top + 0.5)
-            pdf.multi_cell(width, LINE, "\n".join(cell), new_x=XPos.RIGHT, new_y=YPos.TOP)
+            for number, text in enumerate(cell):
+                if text:
+                    measure.draw(x + PADDING, top + 0.5 + LINE * number + BASELINE, text)
             x += width
         pdf.set_xy(pdf.l_margin, top + height)
-        pdf.set_draw_color(220, 220, 220)
         pdf.line(pdf.l_margin, top + height, x, top + height)
     if not rows:
         _line(pdf, "No entries.", size=8)
-    pdf.table_header = None
 
 
-def _wrapped(pdf: _Document, width: int, text: str) -> list[str]:
-    lines = pdf.multi_cell(width, LINE, text, dry_run=True, output=MethodReturnValue.LINES)
-    return lines if isinstance(lines, list) else [text]
+class _Widths:
+    """Text widths in mm from the fonts' own advance widths, and drawing with the first font that has each glyph
+    (`text()` has no font fallback of its own)."""
+
+    def __init__(self, pdf: _Document, size_pt: float) -> None:
+        self._pdf = pdf
+        self._families = (FAMILY, *(name for name, _ in _FALLBACKS))
+        self._fonts: list[Any] = [pdf.fonts[family.lower()] for family in self._families]
+        self._scale = size_pt * 0.001 / pdf.k
+        self._size = size_pt
+        self._cache: dict[str, tuple[int, float]] = {}  # char -> (font index, width)
+
+    def width(self, text: str) -> float:
+        return sum(self._char(c)[1] for c in text)
+
+    def _char(self, char: str) -> tuple[int, float]:
+        known = self._cache.get(char)
+        if known is None:
+            code = ord(char)
+            index = next((i for i, font in enumerate(self._fonts) if code in font.cmap), 0)
+            known = self._cache[char] = (index, self._fonts[index].cw[code] * self._scale)
+        return known
+
+    def draw(self, x: float, y: float, text: str) -> None:
+        if all(self._char(c)[0] == 0 for c in text):
+            self._pdf.text(x, y, text)  # the common case: one font for the whole line
+            return
+        runs: list[tuple[int, str]] = []
+        for char in text:
+            index = self._char(char)[0]
+            if runs and runs[-1][0] == index:
+                runs[-1] = (index, runs[-1][1] + char)
+            else:
+                runs.append((index, char))
+        for index, run in runs:
+            if index:
+                self._pdf.set_font(self._families[index], "", self._size)
+            self._pdf.text(x, y, run)
+            if index:
+                self._pdf.set_font(FAMILY, "", self._size)
+            x += self.width(run)
+
+    def wrap(self, text: str, width: float) -> list[str]:
+        if "\n" not in text and self.width(text) <= width:
+            return [text]
+        space = self._char(" ")[1]
+        lines: list[str] = []
+        for paragraph in text.splitlines() or [""]:
+            current, used = "", 0.0
+            for word in paragraph.split(" "):
+                size = self.width(word)
+                if not current or used + space + size <= width:
+                    if current:
+                        current, used = f"{current} {word}", used + space + size
+                    else:
+                        current, used = word, size
+                    if used <= width:
+                        continue
+                    word, current, used = current, "", 0.0  # a single word wider than the column
+                elif current:
+                    lines.append(current)
+                    current, used = word, size
+                    if used <= width:
+                        continue
+                    word, current, used = current, "", 0.0
+                for char in word:  # cut the over-wide word where it must be
+                    char_width = self._char(char)[1]
+                    if current and used + char_width > width:
+                        lines.append(current)
+                        current, used = "", 0.0
+                    current, used = current + char, used + char_width
+            lines.append(current)
+        return lines
 
 
 def _header_row(pdf: _Document, columns: tuple[tuple[str, int], ...]) -> None:
