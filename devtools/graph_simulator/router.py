@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from devtools.graph_simulator import routes_drive as drive
 from devtools.graph_simulator import routes_mailbox as mailbox
 from devtools.graph_simulator import routes_subscriptions as subscriptions
 from devtools.graph_simulator.context import RouteContext
@@ -75,6 +76,10 @@ def dispatch(ctx: RouteContext, req: GraphRequest) -> GraphResponse:
     parts = segments(req.path)
     if parts and parts[0].lower() == "me":
         raise GraphError(400, "BadRequest", "/me request is only valid with delegated authentication flow.")
+    drive_route = drive.match(req.method, req.path)  # `root:/a/b.pdf:/content` has no fixed number of segments
+    if drive_route is not None:
+        handler, drive_params = drive_route
+        return handler(ctx, req, **drive_params)  # type: ignore[no-any-return]
     allowed = False
     for method, pattern, handler in ROUTES:
         params: dict[str, Any] | None = _match(pattern, parts)

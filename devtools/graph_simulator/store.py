@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from devtools.graph_simulator import identifiers
+from devtools.graph_simulator.drive_store import DriveStore
 from devtools.graph_simulator.errors import GraphError, not_found
 from devtools.graph_simulator.event_shape import new_event, patch_event
 from devtools.graph_simulator.expansion import (
@@ -72,6 +73,7 @@ class Store:
         self._lock = threading.RLock()
         self._by_id: dict[str, Mailbox] = {}
         self._by_upn: dict[str, Mailbox] = {}
+        self.drive = DriveStore()  # each mailbox's OneDrive (files and upload sessions)
 
     # --- mailboxes ---------------------------------------------------------------------------------------
     def add_user(self, upn: str, display_name: str | None = None, user_id: str | None = None) -> str:

@@ -80,6 +80,20 @@ class GraphClient:
         return self._request(method, path_or_url, mailbox=mailbox, permits=1, params=params, json=json,
                              headers=headers)
 
+    def request_bytes(
+        self,
+        method: str,
+        path: str,
+        *,
+        mailbox: str | None,
+        data: bytes,
+        content_type: str,
+        params: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any] | None:
+        """Like `request`, with a raw body (file content) instead of JSON; same retries and throttling."""
+        return self._request(method, path, mailbox=mailbox, permits=1, params=params,
+                             headers={"Content-Type": content_type}, data=data)
+
     def pages(
         self, path_or_url: str, *, mailbox: str | None, params: Mapping[str, Any] | None = None
     ) -> Iterator[dict[str, Any]]:
@@ -138,6 +152,7 @@ class GraphClient:
         params: Mapping[str, Any] | None = None,
         json: Any = None,
         headers: Mapping[str, str] | None = None,
+        data: bytes | None = None,
     ) -> dict[str, Any] | None:
         method = method.upper()
         url = self._absolute(path_or_url, params)
@@ -148,7 +163,7 @@ class GraphClient:
         def attempt() -> dict[str, Any] | None:
             nonlocal attempts
             attempts += 1
-            return self._attempt(method, url, shown, mailbox, permits, request_headers, json, attempts)
+            return self._attempt(method, url, shown, mailbox, permits, request_headers, json, attempts, data)
 
         retrying = Retrying(
             stop=stop_after_attempt(self.max_attempts),
@@ -170,12 +185,14 @@ class GraphClient:
         headers: dict[str, str],
         json: Any,
         attempt: int,
+        data: bytes | None = None,
     ) -> dict[str, Any] | None:
         # The token is fetched per attempt: a long retry sequence may outlive it.
         headers = {**headers, "Authorization": f"Bearer {self._tokens.get_token()}"}
         with self._gate.hold(mailbox, permits, self.mailbox_limit):
             try:
-                response = self._session.request(method, url, headers=headers, json=json, timeout=self.timeout)
+                response = self._session.request(method, url, headers=headers, json=json, data=data,
+                                                 timeout=self.timeout)
             except (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
                 # ChunkedEncodingError: the connection dropped while the answer's body was being read.
                 raise GraphConnectionError(
