@@ -8,7 +8,7 @@ from typing import Any, Protocol
 from pydantic import BaseModel
 
 from shared.domain.rounding import Hours
-from shared.domain.timesheet_models import Period
+from shared.domain.timesheet_models import Period, ReviewItem
 from shared.graph.drive import DriveItem
 from shared.storage.timesheet_records import TimesheetFile, TimesheetStatus
 
@@ -26,15 +26,22 @@ class DriveUploader(Protocol):
 
 
 class TimesheetSummary(BaseModel):
+    """One customer's timesheet of a run. Effort and billable hours are the totals of both sections; the travel
+    figures are the Travel section's share of them."""
+
     id: str
     customer: str
     status: TimesheetStatus
     effort_hours: Hours
     billable_hours: Hours
+    travel_hours: Hours
+    travel_billable_hours: Hours
     entries: int
-    needs_review: int
+    excluded: dict[str, int] = {}  # the customer's appointments left out, by reason
+    needs_review: list[ReviewItem] = []
     changed_since_issued: int
     files: list[TimesheetFile]
+    upload_errors: dict[str, str] = {}  # file kind → why its OneDrive upload failed (the file itself is kept)
     note: str | None = None  # e.g. why nothing was stored for an already issued period
 
 

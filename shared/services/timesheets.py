@@ -13,8 +13,16 @@ from shared.domain.conflicts import Conflict
 from shared.domain.dates import UnknownTimeZoneError, load_zone
 from shared.domain.errors import InvalidInput, NotFound, StateConflict
 from shared.domain.timesheet import build_timesheets, customer_key
-from shared.domain.timesheet_models import ConflictItemView, ConflictView, IssuedSnapshot, Period, Timesheet
+from shared.domain.timesheet_models import (
+    ConflictItemView,
+    ConflictView,
+    ExcludedItem,
+    IssuedSnapshot,
+    Period,
+    Timesheet,
+)
 from shared.domain.timestamps import utc_now
+from shared.graph.errors import GraphError
 from shared.reports.pdf_template import load_template
 from shared.services.audit import AuditService
 from shared.services.timesheet_files import CONTENT_TYPES, DEFAULT_FOLDER, folder_for, render
@@ -75,7 +83,8 @@ class TimesheetService:
                     raise InvalidInput("customer", f"no entries for customer {customer!r} in the period; "
                                                    f"customers of the period: {known}")
             loaded = load_template(self._store.template(user))
-            summaries = [self._keep(user, s, consultant or user, loaded.template, upload) for s in sheets]
+            summaries = [self._keep(user, s, consultant or user, loaded.template, upload,
+                                    _excluded_of(result.excluded, s.customer)) for s in sheets]
             message = (f"{len(summaries)} timesheet(s)" if summaries else "no entries in the period: no files written")
             scope.details = {"timesheets": [s.id for s in summaries], "excluded": result.excluded_counts,
                              "upload": upload}
@@ -86,18 +95,23 @@ class TimesheetService:
             template_fallback=loaded.fallback_reason,
         )
 
-    def _keep(self, user: str, sheet: Timesheet, consultant: str, template: Any, upload: bool) -> TimesheetSummary:
+    def _keep(self, user: str, sheet: Timesheet, consultant: str, template: Any, upload: bool,
+              excluded: dict[str, int]) -> TimesheetSummary:
         timesheet_id = TimesheetRecord.make_id(user, sheet.customer, sheet.period)
         existing = self._store.get(user, timesheet_id)
         if existing is not None and existing.status == "issued":
             # An issued timesheet is never overwritten; its changes show in the next period's timesheet.
-            return _summary(existing, sheet, note="period already issued: files kept as issued")
+            return _summary(existing, sheet, excluded, note="period already issued: files kept as issued")
         files = []
+        upload_errors: dict[str, str] = {}
         for kind, (name, data) in render(sheet, consultant=consultant, report_date=self._clock().date(),
                                          template=template, draft=True).items():
             stored = self._store.put_file(user, timesheet_id, kind, name, data)
             if upload:
-                stored = self._upload(user, timesheet_id, sheet.customer, stored, data, "replace")
+                try:
+                    stored = self._upload(user, timesheet_id, sheet.customer, stored, data, "replace")
+                except GraphError as error:  # audited by _upload; the file is kept and the run goes on
+                    upload_errors[kind] = str(error)
             files.append(stored)
         self._store.put_content(user, timesheet_id, sheet)
         record = TimesheetRecord(
@@ -111,13 +125,14 @@ class TimesheetService:
             record = self._store.save(record)
         except StaleEntityError:
             raise StateConflict(f"timesheet {timesheet_id} changed while it was being built; try again") from None
-        return _summary(record, sheet)
+        return _summary(record, sheet, excluded).model_copy(update={"upload_errors": upload_errors})
 
     # -- issue -----------------------------------------------------------------------------------------------------
 
-    def issue(self, user: str, timesheet_id: str, by: str, *, upload: bool = False) -> TimesheetRecord:
+    def issue(self, user: str | None, timesheet_id: str, by: str, *, upload: bool = False) -> TimesheetRecord:
         """Locks the period for the customer and writes the final files; issuing twice is a StateConflict."""
         record = self.get(user, timesheet_id)
+        user = record.user
         if record.status == "issued":
             raise StateConflict(f"timesheet {timesheet_id} was already issued on {record.issued_at} by "
                                 f"{record.issued_by}")
@@ -147,11 +162,21 @@ class TimesheetService:
 
     # -- queries ---------------------------------------------------------------------------------------------------
 
-    def get(self, user: str, timesheet_id: str) -> TimesheetRecord:
-        record = self._store.get(user, timesheet_id)
+    def get(self, user: str | None, timesheet_id: str) -> TimesheetRecord:
+        """The record; without `user`, found by its id alone (ids are unique across users)."""
+        record = self._store.get(user, timesheet_id) if user else self._store.find(timesheet_id)
         if record is None:
-            raise NotFound(f"no timesheet {timesheet_id!r} for {user}")
+            raise NotFound(f"no timesheet {timesheet_id!r}" + (f" for {user}" if user else ""))
         return record
+
+    def file(self, user: str | None, timesheet_id: str, kind: str) -> tuple[str, bytes]:
+        """A stored file of the timesheet: its name and bytes."""
+        record = self.get(user, timesheet_id)
+        stored = next((f for f in record.files if f.kind == kind), None)
+        data = self._store.read_file(stored.blob) if stored else None
+        if stored is None or data is None:
+            raise NotFound(f"timesheet {timesheet_id!r} has no {kind} file")
+        return stored.name, data
 
     def list(self, user: str, page_size: int = 50, continuation: str | None = None) -> Page[TimesheetRecord]:
         if not 1 <= page_size <= 1000:
@@ -195,13 +220,23 @@ def _conflict_view(conflict: Conflict) -> ConflictView:
     )
 
 
-def _summary(record: TimesheetRecord, sheet: Timesheet, note: str | None = None) -> TimesheetSummary:
+def _summary(record: TimesheetRecord, sheet: Timesheet, excluded: dict[str, int],
+             note: str | None = None) -> TimesheetSummary:
     return TimesheetSummary(
         id=record.id, customer=record.customer, status=record.status, effort_hours=sheet.grand_total.effort_hours,
-        billable_hours=sheet.grand_total.billable_hours, entries=len(sheet.entries),
-        needs_review=len(sheet.needs_review), changed_since_issued=len(sheet.changed_since_issued),
+        billable_hours=sheet.grand_total.billable_hours, travel_hours=sheet.travel_total.effort_hours,
+        travel_billable_hours=sheet.travel_total.billable_hours, entries=len(sheet.entries), excluded=excluded,
+        needs_review=list(sheet.needs_review), changed_since_issued=len(sheet.changed_since_issued),
         files=record.files, note=note,
     )
+
+
+def _excluded_of(items: builtins.list[ExcludedItem], customer: str) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for item in items:
+        if item.customer is not None and customer_key(item.customer) == customer_key(customer):
+            counts[item.reason] = counts.get(item.reason, 0) + 1
+    return counts
 
 
 def _period(start: dt.date, end: dt.date, timezone: str) -> Period:

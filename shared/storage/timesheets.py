@@ -94,6 +94,13 @@ class TimesheetStore:
         entity = read_entity(self._table(), user_key(user), timesheet_id)
         return record_from_entity(entity) if entity else None
 
+    def find(self, timesheet_id: str) -> TimesheetRecord | None:
+        """By id alone: one query over the partitions (ids carry a digest of user, customer and period)."""
+        if not TimesheetRecord.valid_id(timesheet_id):
+            return None
+        found = next(iter(all_entities(self._table(), Filter().where("RowKey", "eq", timesheet_id))), None)
+        return record_from_entity(found) if found else None
+
     def list(self, user: str, page_size: int = 50, continuation: str | None = None) -> Page[TimesheetRecord]:
         where = Filter().where("PartitionKey", "eq", user_key(user))
         entities, token = query_page(self._table(), where, page_size, continuation)

@@ -29,7 +29,7 @@ def test_a_week_gives_stored_files_uploads_and_audit_rows(timesheet_stack: Stack
     run = timesheet_stack.service.build(USER, START, END, timezone=ZONE, upload=True, consultant="Megan Bowen")
     assert [s.customer for s in run.timesheets] == ["Acme Corp", "Globex"]
     acme = run.timesheets[0]
-    assert (acme.effort_hours, acme.billable_hours, acme.needs_review) == (Decimal("12.5"), Decimal("9"), 1)
+    assert (acme.effort_hours, acme.billable_hours, len(acme.needs_review)) == (Decimal("12.5"), Decimal("9"), 1)
     assert run.excluded["personal"] == 1 and not run.empty
     assert run.template_fallback == "no template stored; default used"
     pdf = next(f for f in acme.files if f.kind == "pdf")
@@ -97,10 +97,10 @@ def test_an_open_conflict_of_the_conflicts_table_is_listed_for_review(timesheet_
                      end=dt.datetime(2025, 4, 23, 10, 30, tzinfo=utc)),
     ]))
     [sheet] = timesheet_stack.service.build(USER, START, END, timezone=ZONE).timesheets
-    assert (sheet.needs_review, sheet.billable_hours) == (1, Decimal(0))
+    assert (len(sheet.needs_review), sheet.billable_hours) == (1, Decimal(0))
     timesheet_stack.conflicts.save(conflict.resolved(by=USER, kept=["src-b"]))
     [sheet] = timesheet_stack.service.build(USER, START, END, timezone=ZONE).timesheets
-    assert (sheet.needs_review, sheet.entries, sheet.billable_hours) == (0, 1, Decimal(1))
+    assert (len(sheet.needs_review), sheet.entries, sheet.billable_hours) == (0, 1, Decimal(1))
 
 
 def test_issue_locks_the_period_and_later_changes_show_in_the_next_timesheet(timesheet_stack: Stack) -> None:
