@@ -44,7 +44,7 @@ def stack(
 
 
 @pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
+def cli(capsys: pytest.CaptureFixture[str]):
     def run(*args: str) -> CliRun:
         capsys.readouterr()
         try:

@@ -106,7 +106,7 @@ def assert_problem(response: requests.Response, status: int, field: str | None =
     if status == 400:
         assert errors, f"a 400 names the fields at fault: {body}"
         assert field in [error["field"] for error in errors], body
-        assert field in body["detail"], body
+        assert field is not None and field in body["detail"], body
     else:
         assert errors == [], body
         assert field is None, "only a 400 names fields"

@@ -22,7 +22,7 @@ class CountingLog(InMemoryAuditLog):
         super().__init__()
         self.page_sizes: list[int] = []
 
-    def query(self, *args, **kwargs) -> Page[AuditEntry]:  # type: ignore[no-untyped-def]
+    def query(self, *args, **kwargs) -> Page[AuditEntry]:
         self.page_sizes.append(kwargs["page_size"])
         return super().query(*args, **kwargs)
 

@@ -61,11 +61,11 @@ class World:
         self.conflicts = InMemoryConflictRepository()
         self.audit_log = InMemoryAuditLog()
         self.index = MemorySourceIndex()
-        self.rules = LiveRules(self.calendars, self.jobs, self.privacy, self.issues, self.conflicts,  # type: ignore[arg-type]
+        self.rules = LiveRules(self.calendars, self.jobs, self.privacy, self.issues, self.conflicts,
                                AuditService(self.audit_log), self.index, lambda: NOW)
 
     def changed(self, event_id: str, change_type: str = "updated") -> Any:
-        message = ChangeMessage(subscription_id="sub", user=USER, change_type=change_type,  # type: ignore[arg-type]
+        message = ChangeMessage(subscription_id="sub", user=USER, change_type=change_type,
                                 event_id=event_id)
         return self.rules.on_change(message)
 

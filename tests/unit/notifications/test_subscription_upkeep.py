@@ -73,7 +73,7 @@ class Upkeep:
         self.jobs = InMemoryJobRepository()
         self.log = InMemoryAuditLog()
         self.manager = SubscriptionManager(
-            self.graph, self.records, self.jobs, AuditService(self.log, clock=lambda: NOW),  # type: ignore[arg-type]
+            self.graph, self.records, self.jobs, AuditService(self.log, clock=lambda: NOW),
             lifetime_minutes=LIFETIME_MINUTES, base_url=BASE_URL, clock=lambda: NOW,
         )
 
