@@ -9,8 +9,8 @@ import pytest
 from functions.http.queries import AuditExportQuery
 from shared.services.audit_export import COLUMNS, audit_csv
 from shared.storage.errors import InvalidContinuationError
-from shared.storage.memory import InMemoryAuditLog
 from shared.storage.models import AuditEntry, Page
+from tests.fakes.storage import InMemoryAuditLog
 
 USER = "adele@contoso.com"
 

@@ -18,7 +18,7 @@ from shared.config import Settings
 from shared.domain.conflicts import Conflict, ConflictItem
 from shared.runtime.local_app import app_functions
 from shared.services.audit import AuditService
-from shared.storage.memory import InMemoryAuditLog, InMemoryConflictRepository, InMemoryJobRepository
+from tests.fakes.storage import InMemoryAuditLog, InMemoryConflictRepository, InMemoryJobRepository
 
 USER = "adele@contoso.com"
 DAY = dt.date(2026, 11, 18)

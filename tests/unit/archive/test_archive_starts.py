@@ -16,7 +16,7 @@ from shared.domain.jobs import ArchiveJob
 from shared.services.archive.contracts import ArchiveRequest
 from shared.services.archive.starts import ArchiveStarts, TimerTick, start_archive
 from shared.services.audit import AuditService
-from shared.storage.memory import InMemoryAuditLog, InMemoryJobRepository
+from tests.fakes.storage import InMemoryAuditLog, InMemoryJobRepository
 
 ROOT = Path(__file__).resolve().parents[3]
 

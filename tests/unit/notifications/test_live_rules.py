@@ -13,14 +13,15 @@ from shared.domain.overlaps import group_key
 from shared.services.audit import AuditService
 from shared.services.live_rules import CopyUpdateError, LiveRules, resync_days
 from shared.services.notification_contracts import ChangeMessage, ResyncDayMessage
-from shared.storage.memory import (
+from shared.storage.source_index import SourceEntry
+from tests.fakes.storage import (
     InMemoryAuditLog,
     InMemoryConflictRepository,
     InMemoryIssueLog,
     InMemoryJobRepository,
     InMemoryPrivacyLog,
+    MemorySourceIndex,
 )
-from shared.storage.source_index import MemorySourceIndex, SourceEntry
 from tests.unit.notifications.fake_calendars import PRIMARY, FakeCalendars
 
 USER = "adele@contoso.example"

@@ -20,7 +20,7 @@ from shared.services.notifications import (
     client_state_matches,
     validation_answer,
 )
-from shared.storage.memory import InMemoryDedupStore, InMemorySubscriptionRepository
+from tests.fakes.storage import InMemoryDedupStore, InMemorySubscriptionRepository
 from tests.unit.notifications.test_notification_contracts import event_item
 
 STATE = "s" * 64

@@ -17,7 +17,7 @@ from shared.services.live_rules import LiveOutcome
 from shared.services.notification_contracts import ChangeMessage, LifecycleMessage, ResyncDayMessage, parse_message
 from shared.services.notification_worker import MAX_ATTEMPTS, NotificationWorker
 from shared.services.subscriptions import events_resource, expiration_granted, new_client_state, webhook_urls
-from shared.storage.memory import InMemoryAuditLog, InMemoryDedupStore
+from tests.fakes.storage import InMemoryAuditLog, InMemoryDedupStore
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 
