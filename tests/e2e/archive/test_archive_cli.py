@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from devtools.graph_simulator import GraphSimulator
 from shared.bootstrap import reset_container
 from shared.domain.archive_copy import SOURCE_KEY_PROPERTY_ID
-from tests.archive_stack import USER, audit_rows, event, slot
+from tests.stack import USER, audit_rows, event, slot
 
 DAY = "2026-11-24"
 

@@ -11,7 +11,7 @@ from rich.console import Console
 
 from shared.bootstrap import container
 from shared.cli import archive as archive_cli
-from tests.archive_stack import USER, event, slot
+from tests.stack import USER, event, slot
 
 DAY = "2026-09-15"  # days no other archive test uses, so archive and conflict rows are this file's own
 LEE = "lee@contoso.example"

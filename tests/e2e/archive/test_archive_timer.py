@@ -12,8 +12,8 @@ from shared.config import get_settings
 from shared.domain.jobs import ArchiveJob
 from shared.runtime.host import LocalHost
 from shared.runtime.local_app import app_functions, new_engine
-from tests.archive_stack import USER, event
 from tests.polling import wait_for
+from tests.stack import USER, event
 
 AUCKLAND = "kiri@contoso.example"
 LOS_ANGELES = "lee@contoso.example"

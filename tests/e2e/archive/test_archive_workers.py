@@ -27,7 +27,7 @@ from shared.runtime.engine import DurableEngine
 from shared.services.archive import activities
 from shared.services.archive.contracts import ArchiveRequest
 from shared.storage.lease import MailboxLease
-from tests.archive_stack import USER, slot
+from tests.stack import USER, slot
 
 OTHER = "adele@contoso.example"
 ACTIVITIES = ("resolve_calendars", "fetch_day", "plan_day", "write_batch", "record_run", "record_failure")

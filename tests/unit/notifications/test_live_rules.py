@@ -14,6 +14,7 @@ from shared.services.audit import AuditService
 from shared.services.live_rules import CopyUpdateError, LiveRules, resync_days
 from shared.services.notification_contracts import ChangeMessage, ResyncDayMessage
 from shared.storage.source_index import SourceEntry
+from tests.factories import stored_event
 from tests.fakes.storage import (
     InMemoryAuditLog,
     InMemoryConflictRepository,
@@ -32,20 +33,7 @@ YESTERDAY = date(2026, 11, 23)
 
 
 def ev(event_id: str, day: date, start: str, end: str, subject: str = "Meeting", **extra: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "id": event_id,
-        "iCalUId": f"uid-{event_id}",
-        "subject": subject,
-        "start": {"dateTime": f"{day.isoformat()}T{start}:00", "timeZone": "UTC"},
-        "end": {"dateTime": f"{day.isoformat()}T{end}:00", "timeZone": "UTC"},
-        "categories": ["Acme Corp - billable"],
-        "showAs": "busy",
-        "importance": "normal",
-        "sensitivity": "normal",
-        "type": "singleInstance",
-    }
-    body.update(extra)
-    return body
+    return stored_event(event_id, day, start, end, subject, **extra)
 
 
 def archived_copy(source: dict[str, Any], copy_id: str, **changes: Any) -> dict[str, Any]:
