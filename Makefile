@@ -22,7 +22,7 @@ test: setup
 
 lint: setup
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy shared functions
+	$(VENV)/bin/mypy shared functions tests
 
 bench: setup
 	$(PY) tests/benchmarks/run_all.py

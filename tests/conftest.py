@@ -7,7 +7,7 @@ import pytest
 from devtools.azurite import Azurite
 from shared.runtime.local_app import apply_binding_defaults
 
-pytest_plugins = ["devtools.graph_simulator.pytest_plugin", "tests.archive_stack"]
+pytest_plugins = ["devtools.graph_simulator.pytest_plugin", "tests.stack"]
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -168,10 +168,3 @@ def local_today(tz: str, now: datetime) -> date:
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("now must be a timezone-aware datetime")
     return now.astimezone(load_zone(tz)).date()
-
-
-def to_utc(moment: datetime) -> datetime:
-    """An aware datetime in UTC; naive datetimes are taken as UTC."""
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)

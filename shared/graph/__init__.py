@@ -4,16 +4,12 @@ Importing this package loads no identity library (msal / azure.identity load whe
 
 from __future__ import annotations
 
-from shared.graph.auth import (
-    CredentialTokenProvider,
-    DeviceCodeTokenProvider,
-    MsalTokenProvider,
-    StaticTokenProvider,
-    TokenProvider,
-)
+from shared.graph.app_token import MsalTokenProvider
+from shared.graph.auth import CredentialTokenProvider, StaticTokenProvider, TokenProvider
 from shared.graph.batching import MAX_BATCH_SIZE, BatchRequest, BatchResponse
 from shared.graph.calendars import CalendarNotFoundError, CalendarRef, CalendarService
 from shared.graph.client import GraphClient
+from shared.graph.device_code import DeviceCodeTokenProvider
 from shared.graph.errors import (
     GraphAuthError,
     GraphBadRequestError,

@@ -7,16 +7,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from shared.config import GraphAuthMode, Settings, SettingsError
-from shared.graph.auth import (
-    CredentialTokenProvider,
-    DeviceCodeTokenProvider,
-    MsalTokenProvider,
-    StaticTokenProvider,
-    TokenProvider,
-    VaultCredential,
-    default_token_cache_path,
-)
+from shared.graph.app_token import MsalTokenProvider, VaultCredential
+from shared.graph.auth import CredentialTokenProvider, StaticTokenProvider, TokenProvider
 from shared.graph.client import GraphClient
+from shared.graph.device_code import DeviceCodeTokenProvider, default_token_cache_path
 
 if TYPE_CHECKING:
     from shared.secrets import SecretReader

@@ -1,4 +1,7 @@
-"""What services need from Graph, as protocols, so they can be tested with in-memory fakes."""
+"""What services need from Graph, as protocols: the services are typed against these, so an in-memory fake
+that answers the same calls can stand in for CalendarService or SubscriptionService in tests.
+
+Only the calls the services make are listed; the adapters' extra options (page size, expansions) stay theirs."""
 
 from __future__ import annotations
 
@@ -11,24 +14,14 @@ from shared.graph.event_writes import EventWriteRequest, EventWriteResult
 
 
 class CalendarGateway(Protocol):
-    def list_calendars(self, user: str) -> list[CalendarRef]: ...
-
     def resolve(self, user: str, ref: str | None, *, create_if_missing: bool = False) -> CalendarRef: ...
 
-    def read_window(
-        self,
-        user: str,
-        calendar_id: str | None,
-        start: datetime,
-        end: datetime,
-        *,
-        page_size: int = 100,
-        expand_property_id: str | None = None,
-    ) -> list[dict[str, Any]]: ...
+    def read_window(self, user: str, calendar_id: str | None, start: datetime, end: datetime) -> list[dict[str, Any]]:
+        """Every event overlapping [start, end), occurrences expanded."""
+        ...
 
-    def write_events(
-        self, user: str, calendar_id: str, writes: Sequence[EventWriteRequest]
-    ) -> list[EventWriteResult]: ...
+    def write_events(self, user: str, calendar_id: str, writes: Sequence[EventWriteRequest]) -> list[EventWriteResult]:
+        ...
 
     def get_event(self, user: str, event_id: str) -> dict[str, Any]: ...
 
@@ -36,25 +29,19 @@ class CalendarGateway(Protocol):
 
     def find_by_source_key(self, user: str, calendar_id: str | None, key: str) -> dict[str, Any] | None: ...
 
+    def find_by_source_event(self, user: str, calendar_id: str | None, event_id: str) -> dict[str, Any] | None: ...
+
 
 class SubscriptionGateway(Protocol):
-    def create(
-        self,
-        resource: str,
-        notification_url: str,
-        lifecycle_url: str | None,
-        client_state: str,
-        expiration: datetime,
-        *,
-        change_type: str = ...,
-    ) -> dict[str, Any]: ...
+    def create(self, resource: str, notification_url: str, lifecycle_url: str | None, client_state: str,
+               expiration: datetime, *, change_type: str) -> dict[str, Any]: ...
 
     def renew(self, subscription_id: str, expiration: datetime) -> dict[str, Any]: ...
 
     def reauthorize(self, subscription_id: str) -> None: ...
 
-    def delete(self, subscription_id: str) -> bool: ...
-
-    def get(self, subscription_id: str) -> dict[str, Any] | None: ...
+    def delete(self, subscription_id: str) -> bool:
+        """True when deleted now, False when it was already gone."""
+        ...
 
     def list(self) -> list[dict[str, Any]]: ...

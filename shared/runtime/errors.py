@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 
-class InstanceAlreadyExists(RuntimeError):
+class _InstanceInState(RuntimeError):
+    def __init__(self, instance_id: str, runtime_status: str, message: str) -> None:
+        super().__init__(message)
+        self.instance_id = instance_id
+        self.runtime_status = runtime_status
+
+
+class InstanceAlreadyExists(_InstanceInState):
     """An instance with this id is still Pending or Running; Durable refuses to start a second one."""
 
     def __init__(self, instance_id: str, runtime_status: str) -> None:
-        super().__init__(f"An orchestration instance with id '{instance_id}' is already {runtime_status}")
-        self.instance_id = instance_id
-        self.runtime_status = runtime_status
+        super().__init__(instance_id, runtime_status,
+                         f"An orchestration instance with id '{instance_id}' is already {runtime_status}")
 
 
 class InstanceNotFound(LookupError):
@@ -18,13 +24,12 @@ class InstanceNotFound(LookupError):
         self.instance_id = instance_id
 
 
-class InstanceNotRunning(RuntimeError):
+class InstanceNotRunning(_InstanceInState):
     """The instance already finished (Completed, Failed or Terminated): it takes no events any more."""
 
     def __init__(self, instance_id: str, runtime_status: str) -> None:
-        super().__init__(f"Orchestration instance '{instance_id}' is {runtime_status} and no longer running")
-        self.instance_id = instance_id
-        self.runtime_status = runtime_status
+        super().__init__(instance_id, runtime_status,
+                         f"Orchestration instance '{instance_id}' is {runtime_status} and no longer running")
 
 
 class OrchestratorNotFound(LookupError):

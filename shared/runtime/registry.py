@@ -54,7 +54,7 @@ def _orchestrator_handle(obj: Any) -> Callable[[Any], Any]:
         handle: Callable[[Any], Any] = function.get_user_function()
         return handle
     if hasattr(obj, "orchestrator_function"):  # already Orchestrator.create(...)
-        return obj  # type: ignore[no-any-return]
+        return obj
     if inspect.isgeneratorfunction(obj):
         return Orchestrator.create(obj)
     raise TypeError(f"{obj!r} is neither an orchestration_trigger function nor an orchestrator generator")

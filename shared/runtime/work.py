@@ -11,29 +11,33 @@ from datetime import datetime
 
 
 @dataclass(frozen=True)
-class ActivityDone:
+class TaskDone:
     task_id: int
     result_json: str | None
 
 
 @dataclass(frozen=True)
-class ActivityFailed:
+class TaskFailed:
     task_id: int
     reason: str
     details: str
 
 
-@dataclass(frozen=True)
-class SubOrchestrationDone:
-    task_id: int
-    result_json: str | None
+# Activities and sub-orchestrations complete alike; the types differ so the history records the right event.
+class ActivityDone(TaskDone):
+    pass
 
 
-@dataclass(frozen=True)
-class SubOrchestrationFailed:
-    task_id: int
-    reason: str
-    details: str
+class ActivityFailed(TaskFailed):
+    pass
+
+
+class SubOrchestrationDone(TaskDone):
+    pass
+
+
+class SubOrchestrationFailed(TaskFailed):
+    pass
 
 
 @dataclass(frozen=True)

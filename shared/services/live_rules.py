@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -26,14 +26,12 @@ from shared.domain.privacy import PrivacyChange, privacy_change
 from shared.graph.calendars import CalendarNotFoundError
 from shared.graph.errors import GraphNotFoundError
 from shared.graph.event_writes import EventWriteRequest
+from shared.graph.protocols import CalendarGateway
 from shared.services.audit import AuditService
 from shared.services.notification_contracts import ChangeMessage, ResyncDayMessage
 from shared.storage.models import PrivacyChangeRecord
 from shared.storage.protocols import ConflictRepository, IssueLog, JobRepository, PrivacyLog
 from shared.storage.source_index import SourceEntry, SourceIndex
-
-if TYPE_CHECKING:
-    from shared.graph.calendars import CalendarService
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +66,7 @@ def resync_days(today: date) -> list[date]:
 class LiveRules:
     def __init__(
         self,
-        calendars: CalendarService,
+        calendars: CalendarGateway,
         jobs: JobRepository,
         privacy_log: PrivacyLog,
         issue_log: IssueLog,

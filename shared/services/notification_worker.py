@@ -7,13 +7,16 @@ the host moves it to the poison queue, so nothing is lost silently.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
 
 from pydantic import BaseModel, Field, ValidationError
 
 from shared.domain.dates import local_today
+from shared.domain.jobs import ArchiveJob
+from shared.domain.subscriptions import SubscriptionRecord
 from shared.runtime.host_config import max_dequeue_count
-from shared.services.live_rules import LiveOutcome, LiveRules, resync_days
+from shared.services.live_rules import LiveOutcome, resync_days
 from shared.services.notification_contracts import (
     MISSED,
     REAUTHORIZATION_REQUIRED,
@@ -24,7 +27,6 @@ from shared.services.notification_contracts import (
     describe_message,
     parse_message,
 )
-from shared.services.subscriptions import SubscriptionManager
 
 if TYPE_CHECKING:
     from shared.services.audit import AuditService
@@ -33,6 +35,32 @@ log = logging.getLogger(__name__)
 
 # The host's maxDequeueCount: after this attempt the message goes to the poison queue.
 MAX_ATTEMPTS = max_dequeue_count()
+
+
+class ChangeRules(Protocol):
+    """What the worker asks of the live rules (LiveRules)."""
+
+    def on_change(self, message: ChangeMessage) -> LiveOutcome: ...
+
+    def resync_day(self, message: ResyncDayMessage) -> LiveOutcome: ...
+
+    def job_for(self, user: str, job_id: str | None) -> ArchiveJob: ...
+
+    def now(self) -> datetime: ...
+
+
+class SubscriptionLifecycle(Protocol):
+    """What the worker asks of the subscription manager (SubscriptionManager) on a lifecycle event."""
+
+    def record(self, subscription_id: str) -> SubscriptionRecord | None: ...
+
+    def wanted(self, record: SubscriptionRecord) -> bool: ...
+
+    def reauthorize(self, record: SubscriptionRecord) -> SubscriptionRecord: ...
+
+    def recreate(self, record: SubscriptionRecord, reason: str) -> SubscriptionRecord: ...
+
+    def forget_removed(self, record: SubscriptionRecord, reason: str) -> None: ...
 
 
 class WorkResult(BaseModel):
@@ -44,7 +72,7 @@ class WorkResult(BaseModel):
 
 
 class NotificationWorker:
-    def __init__(self, rules: LiveRules, subscriptions: SubscriptionManager, audit: AuditService) -> None:
+    def __init__(self, rules: ChangeRules, subscriptions: SubscriptionLifecycle, audit: AuditService) -> None:
         self._rules = rules
         self._subscriptions = subscriptions
         self._audit = audit

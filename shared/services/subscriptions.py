@@ -7,19 +7,17 @@ import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import BaseModel, Field
 
 from shared.domain.jobs import ArchiveJob
 from shared.domain.subscriptions import SubscriptionRecord
 from shared.graph.errors import GraphError, GraphNotFoundError
+from shared.graph.protocols import SubscriptionGateway
 from shared.graph.subscriptions import DEFAULT_CHANGE_TYPE
 from shared.services.audit import AuditService
 from shared.storage.protocols import JobRepository, SubscriptionRepository
-
-if TYPE_CHECKING:
-    from shared.graph.subscriptions import SubscriptionService
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +59,7 @@ class ReconcileReport(BaseModel):
 class SubscriptionManager:
     def __init__(
         self,
-        graph: SubscriptionService,
+        graph: SubscriptionGateway,
         records: SubscriptionRepository,
         jobs: JobRepository,
         audit: AuditService,

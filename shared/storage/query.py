@@ -2,7 +2,7 @@
 
 The service's continuation headers are opaque and differ between Azure and Azurite, and the service may return short
 or even empty pages. We page on the last returned (PartitionKey, RowKey) instead: pages are always full until the
-end, and the in-memory fakes page the same way.
+end, and the in-memory fakes (tests/fakes/storage.py) page the same way.
 """
 
 from __future__ import annotations
@@ -11,15 +11,12 @@ import base64
 import binascii
 import datetime as dt
 import json
-from collections.abc import Callable, Iterable
 from itertools import islice
-from typing import TypeVar
 
 from azure.data.tables import TableClient, TableEntity
 
 from shared.storage.errors import InvalidContinuationError
 
-T = TypeVar("T")
 RowKey = tuple[str, str]
 
 MAX_PAGE_SIZE = 1000
@@ -98,20 +95,6 @@ def query_page(
         return found, None
     last = found[page_size - 1]
     return found[:page_size], encode_continuation((last["PartitionKey"], last["RowKey"]))
-
-
-def page_in_memory(
-    items: Iterable[T], key: Callable[[T], RowKey], page_size: int, continuation: str | None
-) -> tuple[list[T], str | None]:
-    """The same paging over items already filtered, for the in-memory fakes."""
-    check_page_size(page_size)
-    ordered = sorted(items, key=key)
-    if continuation:
-        after = decode_continuation(continuation)
-        ordered = [item for item in ordered if key(item) > after]
-    if len(ordered) <= page_size:
-        return ordered, None
-    return ordered[:page_size], encode_continuation(key(ordered[page_size - 1]))
 
 
 def all_entities(table: TableClient, where: Filter) -> list[TableEntity]:

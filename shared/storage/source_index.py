@@ -58,19 +58,3 @@ class TableSourceIndex:
 
     def forget(self, user: str, event_id: str) -> None:
         self._store.table(self._table_name).delete_entity(user_key(user), safe_key(event_id))
-
-
-class MemorySourceIndex:
-    """Same behaviour, kept in a dict (service tests)."""
-
-    def __init__(self) -> None:
-        self._entries: dict[tuple[str, str], SourceEntry] = {}
-
-    def remember(self, entry: SourceEntry) -> None:
-        self._entries[(user_key(entry.user), entry.event_id)] = entry
-
-    def get(self, user: str, event_id: str) -> SourceEntry | None:
-        return self._entries.get((user_key(user), event_id))
-
-    def forget(self, user: str, event_id: str) -> None:
-        self._entries.pop((user_key(user), event_id), None)

@@ -76,30 +76,3 @@ class BlobStagingStore:
 def _in_parallel(work: Callable[[T], None], items: Iterable[T]) -> None:
     with ThreadPoolExecutor(max_workers=PARALLEL_REQUESTS) as pool:
         list(pool.map(work, items))  # list(): re-raises the first failure
-
-
-class MemoryStagingStore:
-    def __init__(self) -> None:
-        self._data: dict[str, str] = {}
-        self._lock = threading.Lock()
-
-    def put_json(self, name: str, value: Any) -> None:
-        with self._lock:
-            self._data[name] = json.dumps(value, default=str)
-
-    def put_many(self, values: dict[str, Any]) -> None:
-        for name, value in values.items():
-            self.put_json(name, value)
-
-    def get_json(self, name: str) -> Any:
-        with self._lock:
-            if name not in self._data:
-                raise StagingNotFoundError(f"staged data '{name}' is missing")
-            return json.loads(self._data[name])
-
-    def delete_prefix(self, prefix: str) -> int:
-        with self._lock:
-            names = [n for n in self._data if n.startswith(prefix)]
-            for n in names:
-                del self._data[n]
-            return len(names)

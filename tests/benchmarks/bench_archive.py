@@ -45,7 +45,7 @@ def appointment(i: int, subject: str) -> dict:
     }
 
 
-def archive(engine, user: str, instance_id: str) -> dict:  # type: ignore[no-untyped-def]
+def archive(engine, user: str, instance_id: str) -> dict:
     request = ArchiveRequest(user=user, start=DAY, end=DAY).model_dump(mode="json")
     engine.start_new(ARCHIVE_ORCHESTRATOR, instance_id=instance_id, client_input=request)
     status = engine.wait_for_completion(instance_id, timeout=600)
@@ -122,7 +122,9 @@ def single_mailbox(sim: SimulatorProcess) -> None:
 
     # The naive way: one POST per event, one after the other.
     client = container().graph
-    archive_id = client.request("POST", f"/users/{user}/calendars", mailbox=user, json={"name": "Naive"})["id"]
+    created = client.request("POST", f"/users/{user}/calendars", mailbox=user, json={"name": "Naive"})
+    assert created is not None
+    archive_id = created["id"]
     started = time.perf_counter()
     for i in range(400):
         client.request("POST", f"/users/{user}/calendars/{archive_id}/events", mailbox=user, json=appointment(i, "x"))

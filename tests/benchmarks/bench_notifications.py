@@ -27,6 +27,7 @@ from devtools.azurite import Azurite  # noqa: E402
 from devtools.graph_simulator import GraphSimulator  # noqa: E402
 from shared.bootstrap import container, reset_container  # noqa: E402
 from shared.runtime.host import LocalHost  # noqa: E402
+from tests.factories import graph_event  # noqa: E402
 
 DELIVERIES = 1_000
 WARM_UP = 20
@@ -42,15 +43,6 @@ QUEUE = "bench-notifications"
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
-def event(day: str, subject: str, categories: list[str]) -> dict:
-    return {
-        "subject": subject,
-        "start": {"dateTime": f"{day}T10:00:00", "timeZone": "UTC"},
-        "end": {"dateTime": f"{day}T11:00:00", "timeZone": "UTC"},
-        "categories": categories,
-    }
 
 
 def delivery(subscription_id: str, client_state: str, tenant: str, owner: str, event_id: str, n: int) -> dict:
@@ -92,7 +84,7 @@ def acknowledgements(url: str, payloads: list[dict]) -> list[float]:
 def notification_to_patch(sim: GraphSimulator, subscription_id: str, day: str) -> list[float]:
     timings = []
     for i in range(PATCH_SAMPLES):
-        personal = sim.add_event(USER, event(day, f"Personal {i}", []))
+        personal = sim.add_event(USER, graph_event(day, "10:00", "11:00", f"Personal {i}", categories=[]))
         started = time.perf_counter()
         sim.send_notifications(subscription_id, [("created", personal["id"])])
         deadline = started + 30
@@ -121,7 +113,7 @@ def main() -> int:
 
             record = container().subscription_manager.subscribe(USER)
             tomorrow = (datetime.now(UTC) + timedelta(days=1)).date().isoformat()
-            work = sim.add_event(USER, event(tomorrow, "Planning", ["Acme Corp - billable"]))
+            work = sim.add_event(USER, graph_event(tomorrow, "10:00", "11:00", "Planning"))
             owner = sim.user_id(USER)
             # Every delivery has its own etag, so each one goes all the way (dedup insert and queue message).
             payloads = [delivery(record.id, record.client_state, sim.tenant_id, owner, work["id"], n)

@@ -13,8 +13,8 @@ import requests
 from devtools.azurite import free_port
 from devtools.graph_simulator import GraphSimulator
 from shared.bootstrap import container
-from tests.archive_stack import USER, event
 from tests.polling import wait_for
+from tests.stack import USER, event
 
 ROOT = Path(__file__).resolve().parents[2]
 

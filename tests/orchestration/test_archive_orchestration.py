@@ -15,7 +15,7 @@ from shared.orchestrators.archive import ARCHIVE_ORCHESTRATOR, FETCH_DAY, WRITE_
 from shared.runtime.engine import DurableEngine
 from shared.runtime.local_app import new_engine
 from shared.services.archive.contracts import ArchiveRequest
-from tests.archive_stack import USER, event, slot
+from tests.stack import USER, event, slot
 
 
 @pytest.fixture

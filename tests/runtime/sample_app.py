@@ -108,13 +108,13 @@ def build_app(recorder: Recorder) -> df.DFApp:
         return func.HttpResponse(status_code=202)
 
     @app.orchestration_trigger(context_name="context", orchestration=GREETING_ORCHESTRATOR)
-    def greeting_orchestrator(context: df.DurableOrchestrationContext):  # type: ignore[no-untyped-def]
+    def greeting_orchestrator(context: df.DurableOrchestrationContext):
         names = context.get_input() or []
         greetings = yield context.task_all([context.call_activity("say_hello", n) for n in names])
         return {"greetings": greetings}
 
     @app.orchestration_trigger(context_name="context", orchestration=APPROVAL_ORCHESTRATOR)
-    def approval_orchestrator(context: df.DurableOrchestrationContext):  # type: ignore[no-untyped-def]
+    def approval_orchestrator(context: df.DurableOrchestrationContext):
         decision = yield context.wait_for_external_event("approval")
         return {"decision": decision}
 

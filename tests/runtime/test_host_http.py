@@ -89,7 +89,7 @@ def test_body_over_one_megabyte_is_refused_before_the_function_runs(base_url: st
 
 
 def test_chunked_body_over_the_limit_is_refused(base_url: str) -> None:
-    def chunks():  # type: ignore[no-untyped-def]
+    def chunks():
         for _ in range(5):
             yield b"y" * (300 * 1024)
 

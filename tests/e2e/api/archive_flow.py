@@ -9,21 +9,10 @@ from typing import Any
 import requests
 
 from devtools.graph_simulator import GraphSimulator
+from tests.factories import graph_event
 
 DAY = dt.date(2026, 11, 18)
 CATEGORY = "Acme Corp - billable"
-
-
-def event(subject: str, start: str, end: str, **extra: Any) -> dict[str, Any]:
-    return {
-        "subject": subject,
-        "start": {"dateTime": f"{DAY.isoformat()}T{start}:00.0000000", "timeZone": "UTC"},
-        "end": {"dateTime": f"{DAY.isoformat()}T{end}:00.0000000", "timeZone": "UTC"},
-        "categories": [CATEGORY],
-        "showAs": "busy",
-        "importance": "normal",
-        **extra,
-    }
 
 
 def seed_overlap(graph: GraphSimulator, user: str) -> dict[str, str]:
@@ -32,7 +21,7 @@ def seed_overlap(graph: GraphSimulator, user: str) -> dict[str, str]:
     ids = {}
     for subject, start, end in (("Standup", "08:00", "08:15"), ("Design review", "10:00", "11:00"),
                                 ("Customer call", "10:30", "11:30")):
-        ids[subject] = graph.add_event(user, event(subject, start, end))["id"]
+        ids[subject] = graph.add_event(user, graph_event(DAY, start, end, subject, categories=[CATEGORY]))["id"]
     return ids
 
 

@@ -9,12 +9,11 @@ import pytest
 import requests
 
 from devtools.graph_simulator import GraphSimulator
-from shared.bootstrap import Container, container, reset_container
+from shared.bootstrap import Container, container
 from shared.runtime.engine import DurableEngine
 from shared.runtime.host import LocalHost
 from shared.runtime.local_app import app_functions
-
-TOKEN = "test-token"
+from tests.stack import TOKEN, app_pointed_at
 
 
 @pytest.fixture(scope="package")
@@ -28,17 +27,12 @@ def api_settings(storage_connection_string: str, graph: GraphSimulator) -> Itera
     """The app's settings pointed at Azurite and the simulator, with tables and a queue of its own."""
     app_functions()  # import-time setting defaults of the app are set first, so restoring keeps them
     suffix = uuid.uuid4().hex[:8]
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("AzureWebJobsStorage", storage_connection_string)
-        patch.setenv("GRAPH_BASE_URL", graph.base_url)
-        patch.setenv("GRAPH_ACCESS_TOKEN", TOKEN)
-        patch.setenv("AUDIT_TABLE", f"ApiAudit{suffix}")
-        patch.setenv("CONFLICTS_TABLE", f"ApiConflicts{suffix}")
-        patch.setenv("ARCHIVE_SCHEDULE", "0 5 * * * *")
-        patch.setenv("NOTIFICATION_QUEUE", f"api-notifications-{suffix}")
-        reset_container()
+    with pytest.MonkeyPatch.context() as patch, app_pointed_at(
+        patch, storage_connection_string, graph.base_url, AUDIT_TABLE=f"ApiAudit{suffix}",
+        CONFLICTS_TABLE=f"ApiConflicts{suffix}", ARCHIVE_SCHEDULE="0 5 * * * *",
+        NOTIFICATION_QUEUE=f"api-notifications-{suffix}",
+    ):
         yield
-    reset_container()
 
 
 @pytest.fixture(scope="package")
@@ -106,7 +100,7 @@ def assert_problem(response: requests.Response, status: int, field: str | None =
     if status == 400:
         assert errors, f"a 400 names the fields at fault: {body}"
         assert field in [error["field"] for error in errors], body
-        assert field in body["detail"], body
+        assert field is not None and field in body["detail"], body
     else:
         assert errors == [], body
         assert field is None, "only a 400 names fields"

@@ -86,7 +86,7 @@ def test_without_storage_an_operation_answers_its_documented_503(
     with LocalHost(app_functions()) as host:
         api = f"{host.base_url}/api"
         operation = schemathesis.openapi.from_url(f"{api}/openapi.json", timeout=10).find_operation_by_id(
-            operation_id)  # type: ignore[attr-defined]
+            operation_id)
         case = operation.Case(path_parameters=path, **({} if body is None else {"body": body,
                                                                                "media_type": "application/json"}))
         answer = case.call_and_validate(base_url=api, timeout=20, checks=STORAGE_DOWN_CHECKS)

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from devtools.graph_simulator import GraphSimulator
 from shared.bootstrap import reset_container
 from shared.domain.archive_copy import SOURCE_KEY_PROPERTY_ID
-from tests.archive_stack import USER, audit_rows, event, slot
+from tests.stack import USER, audit_rows, event, slot
 
 DAY = "2026-11-24"
 
@@ -113,7 +113,8 @@ def test_a_day_in_auckland_asks_graph_for_local_midnight_to_midnight(stack, cli)
     auckland = ZoneInfo("Pacific/Auckland")
     assert datetime.fromisoformat(first["startDateTime"]) == datetime(2026, 11, 24, tzinfo=auckland)
     assert datetime.fromisoformat(first["endDateTime"]) == datetime(2026, 11, 25, tzinfo=auckland)
-    assert datetime.fromisoformat(first["startDateTime"]).utcoffset().total_seconds() == 13 * 3600
+    offset = datetime.fromisoformat(first["startDateTime"]).utcoffset()
+    assert offset is not None and offset.total_seconds() == 13 * 3600
 
 
 def test_throttling_and_random_faults_lose_and_duplicate_nothing(stack, cli, monkeypatch):

@@ -11,19 +11,19 @@ from rich.console import Console
 
 from shared.bootstrap import container
 from shared.cli import archive as archive_cli
-from tests.archive_stack import USER, event, slot
+from tests.stack import USER, event, slot
 
 DAY = "2026-09-15"  # days no other archive test uses, so archive and conflict rows are this file's own
 LEE = "lee@contoso.example"
 
 
-def copies_in(sim, user: str, name: str = "Archive") -> list[str]:  # type: ignore[no-untyped-def]
+def copies_in(sim, user: str, name: str = "Archive") -> list[str]:
     calendar = next(c for c in sim.calendars(user) if c["name"] == name)
     return sorted(e["subject"] for e in sim.events(user, calendar["id"]))
 
 
 @pytest.fixture
-def no_jobs(stack):  # type: ignore[no-untyped-def]
+def no_jobs(stack):
     jobs = container().jobs
     for job in jobs.list():
         jobs.delete(job.id)

@@ -17,8 +17,8 @@ from shared.runtime.engine import DurableEngine
 from shared.runtime.host import LocalHost
 from shared.runtime.local_app import app_functions, new_engine
 from shared.services.archive.requests import instance_id_for
-from tests.archive_stack import USER, event
 from tests.polling import wait_for
+from tests.stack import USER, event
 
 DAY = "2026-11-10"
 

@@ -12,8 +12,8 @@ from shared.config import get_settings
 from shared.domain.jobs import ArchiveJob
 from shared.runtime.host import LocalHost
 from shared.runtime.local_app import app_functions, new_engine
-from tests.archive_stack import USER, event
 from tests.polling import wait_for
+from tests.stack import USER, event
 
 AUCKLAND = "kiri@contoso.example"
 LOS_ANGELES = "lee@contoso.example"
@@ -21,11 +21,11 @@ LOS_ANGELES = "lee@contoso.example"
 NOW = datetime(2026, 11, 24, 23, 30, tzinfo=UTC)
 
 
-def archive_instances(engine) -> dict[str, object]:  # type: ignore[no-untyped-def]
+def archive_instances(engine) -> dict[str, object]:
     return {i.instance_id: i for i in engine.instances() if i.name == "archive_orchestrator"}
 
 
-def ticks(caplog) -> list[str]:  # type: ignore[no-untyped-def]
+def ticks(caplog) -> list[str]:
     return [r.getMessage() for r in caplog.records if r.getMessage().startswith("archive timer:")]
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from itertools import combinations
 from typing import Any
@@ -27,7 +27,7 @@ from shared.runtime.engine import DurableEngine
 from shared.services.archive import activities
 from shared.services.archive.contracts import ArchiveRequest
 from shared.storage.lease import MailboxLease
-from tests.archive_stack import USER, slot
+from tests.stack import USER, slot
 
 OTHER = "adele@contoso.example"
 ACTIVITIES = ("resolve_calendars", "fetch_day", "plan_day", "write_batch", "record_run", "record_failure")
@@ -41,11 +41,13 @@ _MAILBOX = re.compile(r"^/?users/([^/]+)/", re.IGNORECASE)
 def worker_engine(all_batches_ready: threading.Barrier) -> DurableEngine:
     settings = get_settings()
     deps = Container(settings)
-    deps.graph = GraphClient(  # type: ignore[misc]
+    deps.graph = GraphClient(
         settings.graph_base_url, StaticTokenProvider(settings.graph_access_token or ""), gate=MailboxGate()
     )
-    deps.leases = MailboxLease(lambda: deps.tables.table("MailboxLeases"), duration=LEASE)  # type: ignore[misc]
-    functions = {name: functools.partial(getattr(activities, name), deps=deps) for name in ACTIVITIES}
+    deps.leases = MailboxLease(lambda: deps.tables.table("MailboxLeases"), duration=LEASE)
+    functions: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+        name: functools.partial(getattr(activities, name), deps=deps) for name in ACTIVITIES
+    }
 
     def write_batch(payload: dict[str, Any]) -> dict[str, Any]:
         # Every batch of the test starts writing at the same moment, so the workers really compete for a mailbox.
@@ -88,7 +90,7 @@ def overlap(a: RequestRecord, b: RequestRecord) -> bool:
 
 
 def start(engine: DurableEngine, instance_id: str, user: str, day: str) -> str:
-    request = ArchiveRequest(user=user, start=day, end=day)  # type: ignore[arg-type]
+    request = ArchiveRequest(user=user, start=day, end=day)
     return engine.start_new(orchestration.ARCHIVE_ORCHESTRATOR, instance_id, request.model_dump(mode="json"))
 
 

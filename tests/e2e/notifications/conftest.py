@@ -23,6 +23,8 @@ from shared.cli import subscriptions as subscriptions_cli
 from shared.domain.subscriptions import SubscriptionRecord
 from shared.runtime.host import LocalHost
 from shared.storage.models import AuditEntry
+from tests.factories import graph_event as event
+from tests.stack import app_pointed_at
 
 
 def build_functions() -> list[Any]:
@@ -83,20 +85,6 @@ class Stack:
         return log.query(user=None if any_user else self.user, action=action, page_size=1000).items
 
 
-def event(day: date, start: str, end: str, subject: str, **extra: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "subject": subject,
-        "body": {"contentType": "text", "content": f"About {subject}"},
-        "start": {"dateTime": f"{day.isoformat()}T{start}:00", "timeZone": "UTC"},
-        "end": {"dateTime": f"{day.isoformat()}T{end}:00", "timeZone": "UTC"},
-        "categories": ["Acme Corp - billable"],
-        "showAs": "busy",
-        "importance": "normal",
-    }
-    body.update(extra)
-    return body
-
-
 def today() -> date:
     return datetime.now(UTC).date()
 
@@ -116,22 +104,18 @@ def stack(
     user = f"adele-{uuid.uuid4().hex[:8]}@contoso.example"
     queue_name = f"notif-{uuid.uuid4().hex[:12]}"
     graph_sim.add_user(user, display_name="Adele Vance")
-    monkeypatch.setenv("AzureWebJobsStorage", storage_connection_string)
-    monkeypatch.setenv("GRAPH_BASE_URL", graph_sim.base_url)
-    monkeypatch.setenv("GRAPH_ACCESS_TOKEN", "test-token")
-    monkeypatch.setenv("NOTIFICATION_QUEUE", queue_name)
-    monkeypatch.delenv("NOTIFICATION_BASE_URL", raising=False)
-    host = LocalHost(build_functions(), storage_connection_string=storage_connection_string,
-                     queue_poll_interval=0.05, queue_retry_delay_seconds=0)
-    host.start()
-    monkeypatch.setenv("NOTIFICATION_BASE_URL", host.base_url)
-    reset_container()
-    try:
-        yield Stack(graph_sim, host, user, queue_name, storage_connection_string)
-    finally:
-        host.stop()
-        _forget(user)
-        reset_container()
+    with app_pointed_at(monkeypatch, storage_connection_string, graph_sim.base_url, NOTIFICATION_QUEUE=queue_name,
+                        NOTIFICATION_BASE_URL=None):
+        host = LocalHost(build_functions(), storage_connection_string=storage_connection_string,
+                         queue_poll_interval=0.05, queue_retry_delay_seconds=0)
+        host.start()
+        monkeypatch.setenv("NOTIFICATION_BASE_URL", host.base_url)
+        reset_container()  # the base URL is known only once the host listens
+        try:
+            yield Stack(graph_sim, host, user, queue_name, storage_connection_string)
+        finally:
+            host.stop()
+            _forget(user)
 
 
 def _forget(user: str) -> None:

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -10,6 +9,7 @@ import pytest
 from devtools.graph_simulator import GraphSimulator
 from devtools.graph_simulator.pytest_plugin import graph_sim  # noqa: F401
 from shared.graph import GraphClient, StaticTokenProvider
+from tests.factories import graph_event_at
 
 TOKEN = "test-token"
 ClientFactory = Callable[..., GraphClient]
@@ -35,17 +35,6 @@ def client_for() -> ClientFactory:
     return build
 
 
-def event_json(subject: str, start: datetime, minutes: int = 30, **extra: Any) -> dict[str, Any]:
-    end = start + timedelta(minutes=minutes)
-    return {
-        "subject": subject,
-        "start": {"dateTime": start.strftime("%Y-%m-%dT%H:%M:%S.0000000"), "timeZone": "UTC"},
-        "end": {"dateTime": end.strftime("%Y-%m-%dT%H:%M:%S.0000000"), "timeZone": "UTC"},
-        "categories": ["Acme Corp - billable"],
-        **extra,
-    }
-
-
 @pytest.fixture
 def new_event() -> EventFactory:
-    return event_json
+    return graph_event_at

@@ -12,7 +12,7 @@ import pytest
 
 from devtools.keyvault_stub import EntraStub, KeyVaultStub, ManagedIdentityEndpointStub, TokenRequest
 from shared.config import Settings
-from shared.graph.auth import MsalTokenProvider
+from shared.graph.app_token import MsalTokenProvider
 from shared.graph.errors import GraphAuthError
 from shared.graph.factory import token_provider_from_settings
 from shared.secrets import KeyVaultSecretReader

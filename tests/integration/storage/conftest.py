@@ -22,7 +22,8 @@ from shared.storage import (
     TablePrivacyLog,
     TableSubscriptionRepository,
 )
-from shared.storage.memory import (
+from shared.storage.tables import TableStore
+from tests.fakes.storage import (
     InMemoryAuditLog,
     InMemoryConflictRepository,
     InMemoryDedupStore,
@@ -31,7 +32,6 @@ from shared.storage.memory import (
     InMemoryPrivacyLog,
     InMemorySubscriptionRepository,
 )
-from shared.storage.tables import TableStore
 
 
 @pytest.fixture(scope="session")

@@ -9,8 +9,8 @@ import pytest
 from functions.http.queries import AuditExportQuery
 from shared.services.audit_export import COLUMNS, audit_csv
 from shared.storage.errors import InvalidContinuationError
-from shared.storage.memory import InMemoryAuditLog
 from shared.storage.models import AuditEntry, Page
+from tests.fakes.storage import InMemoryAuditLog
 
 USER = "adele@contoso.com"
 
@@ -22,7 +22,7 @@ class CountingLog(InMemoryAuditLog):
         super().__init__()
         self.page_sizes: list[int] = []
 
-    def query(self, *args, **kwargs) -> Page[AuditEntry]:  # type: ignore[no-untyped-def]
+    def query(self, *args, **kwargs) -> Page[AuditEntry]:
         self.page_sizes.append(kwargs["page_size"])
         return super().query(*args, **kwargs)
 

@@ -18,7 +18,7 @@ from shared.config import Settings
 from shared.domain.conflicts import Conflict, ConflictItem
 from shared.runtime.local_app import app_functions
 from shared.services.audit import AuditService
-from shared.storage.memory import InMemoryAuditLog, InMemoryConflictRepository, InMemoryJobRepository
+from tests.fakes.storage import InMemoryAuditLog, InMemoryConflictRepository, InMemoryJobRepository
 
 USER = "adele@contoso.com"
 DAY = dt.date(2026, 11, 18)
@@ -62,6 +62,12 @@ def conflict(deps: Container) -> Conflict:
     return stored
 
 
+def _status(deps: Container, conflict_id: str) -> str:
+    conflict = deps.conflicts.get(conflict_id)
+    assert conflict is not None
+    return conflict.status
+
+
 def _resolve(conflict_id: str, client: FakeClient, keep: list[str]) -> func.HttpResponse:
     [function] = [f for f in app_functions() if f.get_function_name() == "conflict_resolve"]
     request = func.HttpRequest("POST", f"http://localhost/api/conflicts/{conflict_id}/resolve",
@@ -92,7 +98,7 @@ def test_a_running_archive_of_the_day_is_a_409_and_the_conflict_stays_open(
     assert answer.status_code == 409 and answer.mimetype == "application/problem+json"
     assert INSTANCE in json.loads(answer.get_body())["detail"]
     assert client.started == []
-    assert deps.conflicts.get(conflict.id).status == "open"
+    assert _status(deps, conflict.id) == "open"
 
 
 def test_an_archive_that_cannot_start_reopens_the_conflict_and_is_a_503(
@@ -101,6 +107,6 @@ def test_an_archive_that_cannot_start_reopens_the_conflict_and_is_a_503(
     answer = _resolve(conflict.id, FakeClient(start_fails=True), ["a"])
 
     assert answer.status_code == 503 and answer.mimetype == "application/problem+json"
-    assert deps.conflicts.get(conflict.id).status == "open"
+    assert _status(deps, conflict.id) == "open"
     assert sorted(row.status for row in deps.audit_log.query().items) == ["failure", "success"]
     assert _resolve(conflict.id, FakeClient(), ["a"]).status_code == 200  # the retry goes through

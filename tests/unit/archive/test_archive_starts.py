@@ -9,17 +9,16 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-import azure.durable_functions as df
 import pytest
+from azure.durable_functions import OrchestrationRuntimeStatus as Status
 
 from shared.domain.jobs import ArchiveJob
 from shared.services.archive.contracts import ArchiveRequest
 from shared.services.archive.starts import ArchiveStarts, TimerTick, start_archive
 from shared.services.audit import AuditService
-from shared.storage.memory import InMemoryAuditLog, InMemoryJobRepository
+from tests.fakes.storage import InMemoryAuditLog, InMemoryJobRepository
 
 ROOT = Path(__file__).resolve().parents[3]
-Status = df.OrchestrationRuntimeStatus
 
 
 class DurableClient:

@@ -6,13 +6,14 @@ from datetime import date, datetime
 from typing import Any
 
 from shared.domain.appointment import Appointment
+from tests.factories import stored_event, wall_clock
 
 DAY = date(2026, 11, 24)
 
 
 def at(hhmm: str, day: date = DAY) -> str:
     """Graph's wall-clock format, seven fractional digits included."""
-    return f"{day.isoformat()}T{hhmm}:00.0000000"
+    return wall_clock(day, hhmm)
 
 
 def graph_event(
@@ -28,22 +29,10 @@ def graph_event(
     importance: str = "normal",
     **extra: Any,
 ) -> dict[str, Any]:
-    event: dict[str, Any] = {
-        "id": event_id,
-        "iCalUId": f"ical-{event_id}",
-        "subject": subject,
-        "start": {"dateTime": at(start, day), "timeZone": time_zone},
-        "end": {"dateTime": at(end, day), "timeZone": time_zone},
-        "categories": ["Client ABC - billable"] if categories is None else categories,
-        "showAs": show_as,
-        "importance": importance,
-        "sensitivity": "normal",
-        "isAllDay": False,
-        "isCancelled": False,
-        "type": "singleInstance",
-    }
-    event.update(extra)
-    return event
+    """The domain tests' argument order over tests.factories.stored_event, with their own client's category."""
+    return stored_event(event_id, day, start, end, subject, time_zone=time_zone,
+                        categories=["Client ABC - billable"] if categories is None else categories,
+                        **{"showAs": show_as, "importance": importance, **extra})
 
 
 def appt(

@@ -4,13 +4,8 @@ from dataclasses import dataclass
 
 import pytest
 
-from shared.graph.auth import (
-    GRAPH_APP_SCOPE,
-    CredentialTokenProvider,
-    MsalTokenProvider,
-    StaticTokenProvider,
-    certificate_credential,
-)
+from shared.graph.app_token import MsalTokenProvider, certificate_credential
+from shared.graph.auth import GRAPH_APP_SCOPE, CredentialTokenProvider, StaticTokenProvider
 from shared.graph.errors import GraphAuthError
 from tests.certificates import app_certificate
 

@@ -8,15 +8,10 @@ import pytest
 
 from shared.config import Settings, SettingsError
 from shared.graph import factory
-from shared.graph.auth import (
-    CredentialTokenProvider,
-    DeviceCodeTokenProvider,
-    FixedCredential,
-    MsalTokenProvider,
-    StaticTokenProvider,
-    VaultCredential,
-)
+from shared.graph.app_token import FixedCredential, MsalTokenProvider, VaultCredential
+from shared.graph.auth import CredentialTokenProvider, StaticTokenProvider
 from shared.graph.client import GraphClient
+from shared.graph.device_code import DeviceCodeTokenProvider
 from shared.graph.errors import GraphAuthError
 
 _GRAPH_ENV = ["GRAPH_ACCESS_TOKEN", "GRAPH_AUTH_MODE", "GRAPH_TENANT_ID", "GRAPH_CLIENT_ID", "GRAPH_CLIENT_SECRET",

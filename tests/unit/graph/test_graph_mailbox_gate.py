@@ -9,7 +9,7 @@ import pytest
 from shared.graph.mailbox_gate import MailboxGate
 
 
-def _poll(condition, timeout: float = 2.0) -> bool:  # type: ignore[no-untyped-def]
+def _poll(condition, timeout: float = 2.0) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():

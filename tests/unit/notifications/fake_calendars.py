@@ -1,4 +1,4 @@
-"""A CalendarService stand-in holding events in memory, with the same answers the live rules rely on."""
+"""A CalendarGateway holding events in memory, with the same answers the live rules rely on."""
 
 from __future__ import annotations
 
@@ -47,8 +47,7 @@ class FakeCalendars:
             return CalendarRef(id=self.calendars[ref], name=ref)
         raise CalendarNotFoundError(user, ref, list(self.calendars))
 
-    def read_window(self, user: str, calendar_id: str | None, start: datetime, end: datetime,
-                    **_: Any) -> list[dict[str, Any]]:
+    def read_window(self, user: str, calendar_id: str | None, start: datetime, end: datetime) -> list[dict[str, Any]]:
         found = []
         for event in self.events[calendar_id or PRIMARY].values():
             appt = Appointment.from_graph(event)

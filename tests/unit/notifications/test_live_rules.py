@@ -13,14 +13,16 @@ from shared.domain.overlaps import group_key
 from shared.services.audit import AuditService
 from shared.services.live_rules import CopyUpdateError, LiveRules, resync_days
 from shared.services.notification_contracts import ChangeMessage, ResyncDayMessage
-from shared.storage.memory import (
+from shared.storage.source_index import SourceEntry
+from tests.factories import stored_event
+from tests.fakes.storage import (
     InMemoryAuditLog,
     InMemoryConflictRepository,
     InMemoryIssueLog,
     InMemoryJobRepository,
     InMemoryPrivacyLog,
+    MemorySourceIndex,
 )
-from shared.storage.source_index import MemorySourceIndex, SourceEntry
 from tests.unit.notifications.fake_calendars import PRIMARY, FakeCalendars
 
 USER = "adele@contoso.example"
@@ -31,20 +33,7 @@ YESTERDAY = date(2026, 11, 23)
 
 
 def ev(event_id: str, day: date, start: str, end: str, subject: str = "Meeting", **extra: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "id": event_id,
-        "iCalUId": f"uid-{event_id}",
-        "subject": subject,
-        "start": {"dateTime": f"{day.isoformat()}T{start}:00", "timeZone": "UTC"},
-        "end": {"dateTime": f"{day.isoformat()}T{end}:00", "timeZone": "UTC"},
-        "categories": ["Acme Corp - billable"],
-        "showAs": "busy",
-        "importance": "normal",
-        "sensitivity": "normal",
-        "type": "singleInstance",
-    }
-    body.update(extra)
-    return body
+    return stored_event(event_id, day, start, end, subject, **extra)
 
 
 def archived_copy(source: dict[str, Any], copy_id: str, **changes: Any) -> dict[str, Any]:
@@ -61,11 +50,11 @@ class World:
         self.conflicts = InMemoryConflictRepository()
         self.audit_log = InMemoryAuditLog()
         self.index = MemorySourceIndex()
-        self.rules = LiveRules(self.calendars, self.jobs, self.privacy, self.issues, self.conflicts,  # type: ignore[arg-type]
+        self.rules = LiveRules(self.calendars, self.jobs, self.privacy, self.issues, self.conflicts,
                                AuditService(self.audit_log), self.index, lambda: NOW)
 
     def changed(self, event_id: str, change_type: str = "updated") -> Any:
-        message = ChangeMessage(subscription_id="sub", user=USER, change_type=change_type,  # type: ignore[arg-type]
+        message = ChangeMessage(subscription_id="sub", user=USER, change_type=change_type,
                                 event_id=event_id)
         return self.rules.on_change(message)
 

@@ -6,7 +6,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from shared.domain.subscriptions import SubscriptionRecord
-from shared.services.notification_contracts import ChangeNotificationBatch, LifecycleNotificationBatch, parse_message
+from shared.services.notification_contracts import (
+    ChangeMessage,
+    ChangeNotificationBatch,
+    LifecycleNotificationBatch,
+    parse_message,
+)
 from shared.services.notifications import (
     SINGLE_READS_UP_TO,
     UNKNOWN_IDS_LOGGED,
@@ -15,7 +20,7 @@ from shared.services.notifications import (
     client_state_matches,
     validation_answer,
 )
-from shared.storage.memory import InMemoryDedupStore, InMemorySubscriptionRepository
+from tests.fakes.storage import InMemoryDedupStore, InMemorySubscriptionRepository
 from tests.unit.notifications.test_notification_contracts import event_item
 
 STATE = "s" * 64
@@ -63,7 +68,8 @@ def test_wrong_or_missing_client_states_and_unknown_subscriptions_are_rejected(i
     ))
 
     assert (result.accepted, result.duplicates, result.rejected) == (1, 0, 3)
-    assert parse_message(result.messages[0]).change_type == "created"  # type: ignore[union-attr]
+    message = parse_message(result.messages[0])
+    assert isinstance(message, ChangeMessage) and message.change_type == "created"
 
 
 def test_duplicates_are_dropped_on_subscription_resource_change_type_and_etag(intake: NotificationIntake) -> None:
@@ -176,7 +182,8 @@ def test_a_delivery_naming_thousands_of_subscriptions_reads_our_records_once(
 
     assert counting.calls == ["list"]
     assert (result.accepted, result.rejected) == (1, 3000)
-    assert parse_message(result.messages[0]).subscription_id == "sub-1"
+    message = parse_message(result.messages[0])
+    assert isinstance(message, ChangeMessage) and message.subscription_id == "sub-1"
 
 
 def test_a_delivery_naming_a_few_subscriptions_reads_each_once(subscriptions: InMemorySubscriptionRepository) -> None:

@@ -13,10 +13,11 @@ from shared.domain.jobs import ArchiveJob
 from shared.domain.subscriptions import SubscriptionRecord
 from shared.runtime.host_config import max_dequeue_count
 from shared.services.audit import AuditService
-from shared.services.notification_contracts import ChangeMessage, LifecycleMessage, parse_message
+from shared.services.live_rules import LiveOutcome
+from shared.services.notification_contracts import ChangeMessage, LifecycleMessage, ResyncDayMessage, parse_message
 from shared.services.notification_worker import MAX_ATTEMPTS, NotificationWorker
 from shared.services.subscriptions import events_resource, expiration_granted, new_client_state, webhook_urls
-from shared.storage.memory import InMemoryAuditLog, InMemoryDedupStore
+from tests.fakes.storage import InMemoryAuditLog, InMemoryDedupStore
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 
@@ -27,13 +28,15 @@ class FakeRules:
         self.job_error = job_error
         self.seen: list[Any] = []
 
-    def on_change(self, message: ChangeMessage) -> Any:
+    def on_change(self, message: ChangeMessage) -> LiveOutcome:
         self.seen.append(message)
         if self.error:
             raise self.error
-        from shared.services.live_rules import LiveOutcome
-
         return LiveOutcome(event_id=message.event_id)
+
+    def resync_day(self, message: ResyncDayMessage) -> LiveOutcome:
+        self.seen.append(message)
+        return LiveOutcome(day=message.day)
 
     def job_for(self, user: str, job_id: str | None) -> ArchiveJob:
         if self.job_error:
@@ -77,8 +80,7 @@ CHANGE = ChangeMessage(subscription_id="sub-1", user="adele@contoso.example", ch
 def worker(rules: FakeRules | None = None, manager: FakeManager | None = None) -> tuple[NotificationWorker,
                                                                                           InMemoryAuditLog]:
     log = InMemoryAuditLog()
-    built = NotificationWorker(rules or FakeRules(), manager or FakeManager(RECORD),  # type: ignore[arg-type]
-                               AuditService(log))
+    built = NotificationWorker(rules or FakeRules(), manager or FakeManager(RECORD), AuditService(log))
     return built, log
 
 

@@ -13,8 +13,8 @@ from shared.domain.subscriptions import SubscriptionRecord
 from shared.graph.errors import GraphError, GraphNotFoundError
 from shared.services.audit import AuditService
 from shared.services.subscriptions import RENEW_WITHIN, SubscriptionManager
-from shared.storage.memory import InMemoryAuditLog, InMemoryJobRepository, InMemorySubscriptionRepository
 from shared.storage.models import AuditEntry
+from tests.fakes.storage import InMemoryAuditLog, InMemoryJobRepository, InMemorySubscriptionRepository
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 LIFETIME_MINUTES = 10_080
@@ -73,7 +73,7 @@ class Upkeep:
         self.jobs = InMemoryJobRepository()
         self.log = InMemoryAuditLog()
         self.manager = SubscriptionManager(
-            self.graph, self.records, self.jobs, AuditService(self.log, clock=lambda: NOW),  # type: ignore[arg-type]
+            self.graph, self.records, self.jobs, AuditService(self.log, clock=lambda: NOW),
             lifetime_minutes=LIFETIME_MINUTES, base_url=BASE_URL, clock=lambda: NOW,
         )
 

@@ -64,7 +64,7 @@ def graph_like(batches: int = 3, failing: str | None = None) -> Answer:
 
 def archive(start: date, end: date, answer: Answer) -> tuple[FakeContext, Run]:
     context = FakeContext(ArchiveRequest(user=USER, start=start, end=end).model_dump(mode="json"))
-    return context, drive(archive_orchestrator(context), answer)  # type: ignore[arg-type]
+    return context, drive(archive_orchestrator(context), answer)
 
 
 def names(step: Call | list[Call]) -> str | list[str]:
@@ -138,7 +138,7 @@ def test_a_day_run_as_a_sub_orchestration_reports_no_stages_of_its_own() -> None
     task = DayTask(instance_id="run-1", user=USER, day=DAY, timezone="UTC", strict=False, calendars=PAIR)
     context = FakeContext(task.model_dump(mode="json"), instance_id=f"run-1:{DAY.isoformat()}")
 
-    run = drive(archive_day_orchestrator(context), graph_like(batches=1))  # type: ignore[arg-type]
+    run = drive(archive_day_orchestrator(context), graph_like(batches=1))
 
     assert [names(step) for step in run.steps] == [FETCH_DAY, PLAN_DAY, [WRITE_BATCH], RECORD_RUN]
     assert (run.output["day"], run.output["archived"]) == (DAY.isoformat(), 20)

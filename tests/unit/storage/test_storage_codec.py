@@ -7,7 +7,8 @@ import pytest
 
 from shared.storage.codec import MAX_TEXT_CHARS, clamp_int32, fit_text, join_text, split_text, to_json
 from shared.storage.errors import InvalidContinuationError
-from shared.storage.query import Filter, decode_continuation, encode_continuation, instant_bounds, page_in_memory
+from shared.storage.query import Filter, decode_continuation, encode_continuation, instant_bounds
+from tests.fakes.storage import page_in_memory
 
 
 def test_small_json_is_stored_as_is() -> None:

@@ -65,4 +65,4 @@ def test_audit_timestamps_must_be_aware_and_are_kept_in_utc() -> None:
     with pytest.raises(ValidationError):
         AuditEntry(timestamp=dt.datetime(2025, 3, 10), action="a", operation="o", resource="r", status="success")
     with pytest.raises(ValidationError):
-        AuditEntry(action="a", operation="o", resource="r", status="done")  # type: ignore[arg-type]
+        AuditEntry(action="a", operation="o", resource="r", status="done")

@@ -21,7 +21,7 @@ from shared.storage import (
     TableStore,
     TableSubscriptionRepository,
 )
-from shared.storage.memory import (
+from tests.fakes.storage import (
     InMemoryAuditLog,
     InMemoryConflictRepository,
     InMemoryDedupStore,

@@ -1,9 +1,13 @@
-"""Fixtures for archive tests: the simulator with one mailbox, settings pointing at it and Azurite, the CLI."""
+"""The app pointed at the test stack (Azurite + the Graph simulator), and the archive tests' fixtures on it.
+
+`app_pointed_at` is the one place that sets the settings and rebuilds the container; the archive `stack`, the
+API host and the notification host all go through it."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,8 +16,29 @@ import pytest
 from devtools.graph_simulator import GraphSimulator
 from shared.bootstrap import container, reset_container
 from shared.cli import main
+from tests.factories import graph_event as event
 
 USER = "megan@contoso.example"
+TOKEN = "test-token"
+
+
+@contextmanager
+def app_pointed_at(patch: pytest.MonkeyPatch, storage: str, graph_url: str, **settings: str | None) -> Iterator[None]:
+    """Settings for Azurite at `storage` and the simulator at `graph_url`, plus `settings` (None unsets one);
+    the container is rebuilt from them, and dropped again on the way out so no test sees another's clients."""
+    patch.setenv("AzureWebJobsStorage", storage)
+    patch.setenv("GRAPH_BASE_URL", graph_url)
+    patch.setenv("GRAPH_ACCESS_TOKEN", TOKEN)
+    for name, value in settings.items():
+        if value is None:
+            patch.delenv(name, raising=False)
+        else:
+            patch.setenv(name, value)
+    reset_container()
+    try:
+        yield
+    finally:
+        reset_container()
 
 
 @dataclass
@@ -34,17 +59,13 @@ def stack(
     graph_sim: GraphSimulator, storage_connection_string: str, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[GraphSimulator]:
     """The simulator with one mailbox, and settings pointing the app at it and at Azurite."""
-    monkeypatch.setenv("AzureWebJobsStorage", storage_connection_string)
-    monkeypatch.setenv("GRAPH_BASE_URL", graph_sim.base_url)
-    monkeypatch.setenv("GRAPH_ACCESS_TOKEN", "test-token")
     graph_sim.add_user(USER, display_name="Megan Bowen")
-    reset_container()
-    yield graph_sim
-    reset_container()
+    with app_pointed_at(monkeypatch, storage_connection_string, graph_sim.base_url):
+        yield graph_sim
 
 
 @pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
+def cli(capsys: pytest.CaptureFixture[str]):
     def run(*args: str) -> CliRun:
         capsys.readouterr()
         try:
@@ -60,20 +81,6 @@ def cli(capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
 
 def audit_rows(user: str) -> list[Any]:
     return container().audit_log.query(user=user, page_size=1000).items
-
-
-def event(day: str, start: str, end: str, subject: str, **extra: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "subject": subject,
-        "body": {"contentType": "text", "content": f"About {subject}"},
-        "start": {"dateTime": f"{day}T{start}:00", "timeZone": "UTC"},
-        "end": {"dateTime": f"{day}T{end}:00", "timeZone": "UTC"},
-        "categories": ["Acme Corp - billable"],
-        "showAs": "busy",
-        "importance": "normal",
-    }
-    body.update(extra)
-    return body
 
 
 def slot(day: str, i: int, subject: str) -> dict[str, Any]:

@@ -8,8 +8,8 @@ import pytest
 from pydantic import BaseModel
 
 from shared.services.audit import REDACTED, AuditService, is_secret_name, redact, redact_text
-from shared.storage.memory import InMemoryAuditLog
 from shared.storage.models import AuditEntry
+from tests.fakes.storage import InMemoryAuditLog
 from tests.planted import PLANTED_ACCOUNT_KEY, planted_storage_connection
 
 T0 = dt.datetime(2025, 3, 10, 9, 0, tzinfo=dt.UTC)

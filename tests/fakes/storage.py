@@ -1,5 +1,7 @@
 """In-memory repositories with the same behaviour as the Table Storage ones, for service unit tests.
 
+tests/integration/storage runs every repository contract test on these and on Azurite, so they cannot drift.
+
 They keep the very entities the Table adapters would write (same keys, same truncation, same ETag rules), so a
 service tested against them sees what it would see against Azure. Thread-safe.
 """
@@ -11,7 +13,7 @@ import datetime as dt
 import itertools
 import threading
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from shared.domain.conflicts import Conflict, ConflictStatus, merge_rerun
 from shared.domain.jobs import ArchiveJob
@@ -27,10 +29,33 @@ from shared.storage.jobs import JOB_PARTITION, job_from_entity, job_to_entity
 from shared.storage.keys import safe_key, user_key
 from shared.storage.models import AuditEntry, IssueRecord, Page, PrivacyChangeRecord
 from shared.storage.privacy_log import privacy_from_entity, privacy_to_entity, time_row_range
-from shared.storage.query import day_bounds, instant_bounds, page_in_memory
+from shared.storage.query import (
+    RowKey,
+    check_page_size,
+    day_bounds,
+    decode_continuation,
+    encode_continuation,
+    instant_bounds,
+)
+from shared.storage.source_index import SourceEntry
 from shared.storage.subscriptions import SUBSCRIPTION_PARTITION, subscription_from_entity, subscription_to_entity
 
 Key = tuple[str, str]
+T = TypeVar("T")
+
+
+def page_in_memory(
+    items: Iterable[T], key: Callable[[T], RowKey], page_size: int, continuation: str | None
+) -> tuple[list[T], str | None]:
+    """The same paging over items already filtered, for the in-memory fakes."""
+    check_page_size(page_size)
+    ordered = sorted(items, key=key)
+    if continuation:
+        after = decode_continuation(continuation)
+        ordered = [item for item in ordered if key(item) > after]
+    if len(ordered) <= page_size:
+        return ordered, None
+    return ordered[:page_size], encode_continuation(key(ordered[page_size - 1]))
 
 
 class StoredEntity(dict[str, Any]):
@@ -276,3 +301,19 @@ class InMemoryIssueLog:
             and (high is None or e["RowKey"] < high)
         )
         return [issue_from_entity(e) for e in rows]
+
+
+class MemorySourceIndex:
+    """Same behaviour, kept in a dict (service tests)."""
+
+    def __init__(self) -> None:
+        self._entries: dict[tuple[str, str], SourceEntry] = {}
+
+    def remember(self, entry: SourceEntry) -> None:
+        self._entries[(user_key(entry.user), entry.event_id)] = entry
+
+    def get(self, user: str, event_id: str) -> SourceEntry | None:
+        return self._entries.get((user_key(user), event_id))
+
+    def forget(self, user: str, event_id: str) -> None:
+        self._entries.pop((user_key(user), event_id), None)

@@ -8,7 +8,7 @@ from shared.domain.jobs import JobSettings
 from shared.domain.jobs import valid_job_id as is_job_id
 from shared.services.audit import AuditService
 from shared.services.job_admin import JobAdmin
-from shared.storage.memory import InMemoryAuditLog, InMemoryJobRepository
+from tests.fakes.storage import InMemoryAuditLog, InMemoryJobRepository
 
 USER = "adele@contoso.com"
 

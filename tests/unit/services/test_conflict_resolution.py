@@ -11,8 +11,8 @@ from shared.services.archive.requests import instance_id_for
 from shared.services.archive.starts import ArchiveStarts
 from shared.services.audit import AuditService
 from shared.services.conflict_resolution import ConflictResolution
-from shared.storage.memory import InMemoryAuditLog, InMemoryConflictRepository, InMemoryJobRepository
 from shared.storage.models import AuditEntry
+from tests.fakes.storage import InMemoryAuditLog, InMemoryConflictRepository, InMemoryJobRepository
 
 USER = "Adele.Vance@contoso.com"
 DAY = dt.date(2026, 11, 18)
