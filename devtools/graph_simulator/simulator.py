@@ -6,7 +6,7 @@ import copy
 from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 from devtools.graph_simulator import identifiers
 from devtools.graph_simulator.concurrency import MailboxConcurrency
@@ -71,7 +71,7 @@ class GraphSimulator:
         if running is not None:
             running.stop()
 
-    def __enter__(self) -> GraphSimulator:
+    def __enter__(self) -> Self:
         self.start()
         return self
 

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from shared.bootstrap import container
-from tests.archive_stack import USER, event
+from tests.factories import graph_event as event
+from tests.stack import USER
 
 ROOT = Path(__file__).resolve().parents[3]
 DAY = "2026-08-11"  # a day no other test archives
