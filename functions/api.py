@@ -13,10 +13,10 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 import azure.durable_functions as df
 import azure.functions as func
-from pydantic import BaseModel
 
 from functions.http.bodies import read_body
 from functions.http.problems import guarded, guarded_async, json_response, method_not_allowed
+from functions.http.requests import api_base, model_response, principal
 from functions.http.routes import ANONYMOUS_ROUTES, ROUTE_METHODS
 
 if TYPE_CHECKING:
@@ -27,7 +27,6 @@ if TYPE_CHECKING:
 bp = df.Blueprint(http_auth_level=func.AuthLevel.FUNCTION)
 log = logging.getLogger(__name__)
 
-PRINCIPAL_HEADER = "x-ms-client-principal-name"
 
 
 # --- conflicts --------------------------------------------------------------------------------------------------
@@ -44,7 +43,7 @@ def conflicts_list(req: func.HttpRequest) -> func.HttpResponse:
             user=query.user, start=query.from_, end=query.to, status=query.status, page_size=query.page_size,
             continuation=query.continuation,
         )
-        return _model_response(ConflictPage(items=[ConflictView.of(c) for c in page.items],
+        return model_response(ConflictPage(items=[ConflictView.of(c) for c in page.items],
                                             continuation=page.continuation))
 
     return guarded(work)
@@ -60,7 +59,7 @@ def conflict_get(req: func.HttpRequest) -> func.HttpResponse:
         conflict = _deps().conflicts.get(conflict_id)
         if conflict is None:
             raise NotFound(f"no conflict '{conflict_id}'")
-        return _model_response(ConflictView.of(conflict))
+        return model_response(ConflictView.of(conflict))
 
     return guarded(work)
 
@@ -76,9 +75,9 @@ async def _resolve(req: func.HttpRequest, client: df.DurableOrchestrationClient)
 
     body = read_body(req, ResolveRequest)
     resolved, instance_id = await _deps().conflict_resolution.resolve(
-        client, req.route_params.get("id", ""), body.keep, body.note, _principal(req))
-    status_url = f"{_api_base(req)}/archive/{quote(instance_id, safe='')}" if instance_id else None
-    return _model_response(ResolveResult(conflict=ConflictView.of(resolved), archive_instance_id=instance_id,
+        client, req.route_params.get("id", ""), body.keep, body.note, principal(req))
+    status_url = f"{api_base(req)}/archive/{quote(instance_id, safe='')}" if instance_id else None
+    return model_response(ResolveResult(conflict=ConflictView.of(resolved), archive_instance_id=instance_id,
                                          archive_status_url=status_url))
 
 
@@ -97,7 +96,7 @@ def audit_list(req: func.HttpRequest) -> func.HttpResponse:
             continuation=query.continuation,
         )
         items = [AuditEntryView.model_validate(entry.model_dump()) for entry in page.items]
-        return _model_response(AuditPage(items=items, continuation=page.continuation))
+        return model_response(AuditPage(items=items, continuation=page.continuation))
 
     return guarded(work)
 
@@ -138,7 +137,7 @@ def jobs_list(req: func.HttpRequest) -> func.HttpResponse:
     def work() -> func.HttpResponse:
         from functions.http.models import JobList, JobView
 
-        return _model_response(JobList(items=[JobView.of(job) for job in _job_admin().list()]))
+        return model_response(JobList(items=[JobView.of(job) for job in _job_admin().list()]))
 
     return guarded(work)
 
@@ -148,7 +147,7 @@ def job_get(req: func.HttpRequest) -> func.HttpResponse:
     def work() -> func.HttpResponse:
         from functions.http.models import JobView
 
-        return _model_response(JobView.of(_job_admin().get(req.route_params.get("id", ""))))
+        return model_response(JobView.of(_job_admin().get(req.route_params.get("id", ""))))
 
     return guarded(work)
 
@@ -160,8 +159,8 @@ def job_put(req: func.HttpRequest) -> func.HttpResponse:
         from shared.domain.jobs import JobSettings
 
         body = read_body(req, JobSettings)
-        job, created = _job_admin().put(req.route_params.get("id", ""), body, _principal(req))
-        return _model_response(JobView.of(job), 201 if created else 200)
+        job, created = _job_admin().put(req.route_params.get("id", ""), body, principal(req))
+        return model_response(JobView.of(job), 201 if created else 200)
 
     return guarded(work)
 
@@ -169,7 +168,7 @@ def job_put(req: func.HttpRequest) -> func.HttpResponse:
 @bp.route(route="jobs/{id}", methods=["DELETE"])
 def job_delete(req: func.HttpRequest) -> func.HttpResponse:
     def work() -> func.HttpResponse:
-        _job_admin().delete(req.route_params.get("id", ""), _principal(req))
+        _job_admin().delete(req.route_params.get("id", ""), principal(req))
         return func.HttpResponse(status_code=204)
 
     return guarded(work)
@@ -184,7 +183,7 @@ def categories_validate(req: func.HttpRequest) -> func.HttpResponse:
         from functions.http.models import CategoryCheckRequest
         from shared.services.category_check import check_categories
 
-        return _model_response(check_categories(read_body(req, CategoryCheckRequest).categories))
+        return model_response(check_categories(read_body(req, CategoryCheckRequest).categories))
 
     return guarded(work)
 
@@ -195,7 +194,7 @@ def health(req: func.HttpRequest) -> func.HttpResponse:
     from shared.services.health import check_health, storage_probe
 
     report = check_health({"storage": storage_probe(container)})
-    return _model_response(report, 200 if report.status == "ok" else 503)
+    return model_response(report, 200 if report.status == "ok" else 503)
 
 
 @bp.route(route="openapi.json", methods=["GET"])
@@ -245,14 +244,4 @@ def _job_admin() -> JobAdmin:
     return _deps().job_admin
 
 
-def _principal(req: func.HttpRequest) -> str:
-    return req.headers.get(PRINCIPAL_HEADER) or "api"
 
-
-def _api_base(req: func.HttpRequest) -> str:
-    url = urlsplit(req.url)
-    return f"{url.scheme}://{url.netloc}/api"
-
-
-def _model_response(model: BaseModel, status: int = 200) -> func.HttpResponse:
-    return func.HttpResponse(model.model_dump_json(), status_code=status, mimetype="application/json")

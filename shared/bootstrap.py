@@ -6,191 +6,29 @@ build `Container(settings, adapter=replacement, ...)` instead of patching module
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
-from datetime import UTC, datetime
-from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from shared.config import Settings, get_settings
+from shared.adapters import Adapters
+from shared.config import get_settings
 
 if TYPE_CHECKING:
-    from shared.graph.calendars import CalendarService
-    from shared.graph.client import GraphClient
-    from shared.graph.subscriptions import SubscriptionService
+
     from shared.services.archive.starts import ArchiveStarts
-    from shared.services.audit import AuditService
     from shared.services.conflict_resolution import ConflictResolution
+    from shared.services.customer_admin import CustomerAdmin
     from shared.services.job_admin import JobAdmin
     from shared.services.live_rules import LiveRules
     from shared.services.notification_worker import NotificationWorker
     from shared.services.notifications import NotificationIntake
     from shared.services.subscriptions import SubscriptionManager
-    from shared.storage.lease import MailboxLease
-    from shared.storage.protocols import (
-        AuditLog,
-        ConflictRepository,
-        DedupStore,
-        IssueLog,
-        JobRepository,
-        PrivacyLog,
-        SubscriptionRepository,
-    )
-    from shared.storage.queues import MessageQueue
-    from shared.storage.source_index import SourceIndex
-    from shared.storage.staging import StagingStore
-    from shared.storage.tables import TableStore
+    from shared.services.timesheet_schedule import MonthlyTimesheets
+    from shared.services.timesheets import TimesheetService
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
+class Container(Adapters):
+    """Everything an activity, trigger or command needs: the adapters, and the use cases built from them."""
 
-
-class Container:
-    """Everything an activity, trigger or command needs, built on first use (no clients at import time)."""
-
-    def __init__(self, settings: Settings, clock: Callable[[], datetime] = _now, **overrides: Any) -> None:
-        self.settings = settings
-        self.clock = clock
-        unknown = [name for name in overrides if not isinstance(getattr(type(self), name, None), cached_property)]
-        if unknown:
-            raise TypeError(f"not adapters of the container: {', '.join(unknown)}")
-        # A cached_property finds its value in the instance dict first: an override is simply a value cached early.
-        self.__dict__.update(overrides)
-
-    def _credential(self) -> Any:
-        from azure.identity import DefaultAzureCredential, ManagedIdentityCredential
-
-        client_id = self.settings.storage_client_id or self.settings.managed_identity_client_id
-        return ManagedIdentityCredential(client_id=client_id) if client_id else DefaultAzureCredential()
-
-    @property
-    def _connection_string(self) -> str | None:
-        # The storage SDKs understand UseDevelopmentStorage=true (Azurite's default ports) themselves.
-        return self.settings.storage_connection
-
-    @cached_property
-    def tables(self) -> TableStore:
-        from shared.storage.tables import TableStore
-
-        if self._connection_string:
-            return TableStore.from_connection_string(self._connection_string)
-        assert self.settings.storage_account_name
-        return TableStore.from_account(self.settings.storage_account_name, self._credential())
-
-    @cached_property
-    def staging(self) -> StagingStore:
-        from azure.storage.blob import BlobServiceClient
-
-        from shared.storage.staging import BlobStagingStore
-
-        if self._connection_string:
-            return BlobStagingStore(BlobServiceClient.from_connection_string(self._connection_string))
-        account = self.settings.storage_account_name
-        return BlobStagingStore(BlobServiceClient(f"https://{account}.blob.core.windows.net", self._credential()))
-
-    @cached_property
-    def leases(self) -> MailboxLease:
-        from shared.storage.lease import MailboxLease
-
-        return MailboxLease(lambda: self.tables.table("MailboxLeases"))
-
-    @cached_property
-    def audit_log(self) -> AuditLog:
-        from shared.storage.audit_log import TableAuditLog
-
-        return TableAuditLog(self.tables, self.settings.audit_table)
-
-    @cached_property
-    def audit(self) -> AuditService:
-        from shared.services.audit import AuditService
-
-        return AuditService(self.audit_log)
-
-    @cached_property
-    def conflicts(self) -> ConflictRepository:
-        from shared.storage.conflicts import TableConflictRepository
-
-        return TableConflictRepository(self.tables, self.settings.conflicts_table)
-
-    @cached_property
-    def jobs(self) -> JobRepository:
-        from shared.storage.jobs import TableJobRepository
-
-        return TableJobRepository(self.tables)
-
-    @cached_property
-    def subscriptions(self) -> SubscriptionRepository:
-        from shared.storage.subscriptions import TableSubscriptionRepository
-
-        return TableSubscriptionRepository(self.tables)
-
-    @cached_property
-    def dedup(self) -> DedupStore:
-        from shared.storage.dedup import TableDedupStore
-
-        return TableDedupStore(self.tables)
-
-    @cached_property
-    def notification_queue(self) -> MessageQueue:
-        from azure.storage.queue import QueueClient, TextBase64EncodePolicy
-
-        from shared.storage.queues import StorageMessageQueue
-
-        name = self.settings.notification_queue
-        if self._connection_string:
-            return StorageMessageQueue.from_connection_string(self._connection_string, name)
-        account_url = f"https://{self.settings.storage_account_name}.queue.core.windows.net"
-        client = QueueClient(
-            account_url, name, credential=self._credential(), message_encode_policy=TextBase64EncodePolicy()
-        )
-        return StorageMessageQueue(client)
-
-    @cached_property
-    def privacy_log(self) -> PrivacyLog:
-        from shared.storage.privacy_log import TablePrivacyLog
-
-        return TablePrivacyLog(self.tables)
-
-    @cached_property
-    def issue_log(self) -> IssueLog:
-        from shared.storage.issues import TableIssueLog
-
-        return TableIssueLog(self.tables)
-
-    @cached_property
-    def source_index(self) -> SourceIndex:
-        from shared.storage.source_index import TableSourceIndex
-
-        return TableSourceIndex(self.tables)
-
-    @cached_property
-    def secrets(self) -> Any:
-        from shared.secrets import secret_reader_from_settings
-
-        return secret_reader_from_settings(self.settings)
-
-    @cached_property
-    def graph(self) -> GraphClient:
-        from shared.config import GraphAuthMode
-        from shared.graph.factory import graph_client_from_settings
-
-        reader = None if self.settings.effective_auth_mode is GraphAuthMode.STATIC else self.secrets
-        return graph_client_from_settings(self.settings, secret_reader=reader)
-
-    @cached_property
-    def calendars(self) -> CalendarService:
-        from shared.graph.calendars import CalendarService
-
-        return CalendarService(self.graph)
-
-    @cached_property
-    def graph_subscriptions(self) -> SubscriptionService:
-        from shared.graph.subscriptions import SubscriptionService
-
-        return SubscriptionService(self.graph)
-
-
-    # Use cases: cheap to build, so built on each request from the adapters above (a replaced adapter is seen).
+    # Cheap to build, so built on each request from the adapters (a replaced adapter is seen).
 
     @property
     def job_admin(self) -> JobAdmin:
@@ -232,6 +70,29 @@ class Container:
             lifetime_minutes=self.settings.subscription_lifetime_minutes,
             base_url=self.settings.notification_base_url, clock=self.clock,
         )
+
+    def timesheets(self, archive_calendar: str | None = None) -> TimesheetService:
+        """The timesheet use case reading `archive_calendar`, else the user's job's archive calendar."""
+        from shared.services.archive_reader import CalendarArchiveReader
+        from shared.services.timesheets import TimesheetService
+
+        return TimesheetService(
+            CalendarArchiveReader(self.calendars, self.jobs, archive_calendar), self.conflicts, self.customers,
+            self.timesheet_store, self.audit, self.drive, clock=self.clock, folder=self.settings.timesheet_folder,
+        )
+
+    @property
+    def customer_admin(self) -> CustomerAdmin:
+        from shared.services.customer_admin import CustomerAdmin
+
+        return CustomerAdmin(self.customers, self.audit)
+
+    @property
+    def monthly_timesheets(self) -> MonthlyTimesheets:
+        from shared.services.timesheet_schedule import MonthlyTimesheets
+
+        return MonthlyTimesheets(self.jobs, self.timesheets, self.dedup, self.audit,
+                                 self.settings.timesheet_schedule, self.clock)
 
     @property
     def notification_worker(self) -> NotificationWorker:

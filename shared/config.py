@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from enum import StrEnum
 from functools import lru_cache
 
@@ -56,6 +57,22 @@ class Settings(BaseSettings):
         default=MAX_SUBSCRIPTION_MINUTES, ge=45, le=MAX_SUBSCRIPTION_MINUTES, alias="SUBSCRIPTION_LIFETIME_MINUTES"
     )
     notification_queue: str = Field(default="graph-notifications", alias="NOTIFICATION_QUEUE")
+    timesheet_folder: str = Field(default="Timesheets/{customer}", min_length=1, alias="TIMESHEET_FOLDER")
+    timesheet_schedule: str = Field(default="0 0 6 1 * *", alias="TIMESHEET_SCHEDULE")
+
+    @field_validator("timesheet_schedule")
+    @classmethod
+    def _ncrontab(cls, value: str) -> str:
+        from cronsim import CronSim, CronSimError
+
+        # Six fields, seconds first, read in each job's own time zone.
+        if len(value.split()) != 6:
+            raise ValueError("must be six NCRONTAB fields (sec min hour day month day-of-week)")
+        try:
+            CronSim(value, datetime.now(UTC))
+        except CronSimError as error:
+            raise ValueError(f"is not valid NCRONTAB: {error}") from None
+        return value
 
     @field_validator("graph_base_url", "notification_base_url", "key_vault_url")
     @classmethod

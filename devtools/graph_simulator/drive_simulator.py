@@ -1,6 +1,6 @@
-"""The simulator with OneDrive file bodies: raw bytes for `:/content` uploads, and the pre-authenticated upload URL
+"""OneDrive file bodies in the simulator: raw bytes for `:/content` uploads, and the pre-authenticated upload URL
 (outside /v1.0, without Authorization) of upload sessions. The base pipeline reads every body as JSON, so this
-subclass lets those two kinds of request through untouched."""
+one lets those two kinds of request through untouched."""
 
 from __future__ import annotations
 
@@ -9,12 +9,10 @@ import time
 from typing import Any
 
 from devtools.graph_simulator import identifiers
-from devtools.graph_simulator.drive_store import DriveStore
 from devtools.graph_simulator.errors import GraphError
 from devtools.graph_simulator.models import GraphRequest, GraphResponse, RequestRecord
 from devtools.graph_simulator.pipeline import API_PREFIX, Pipeline, split_url
 from devtools.graph_simulator.routes_drive import DRIVE_PATH, UPLOAD_PREFIX, upload_url
-from devtools.graph_simulator.simulator import GraphSimulator
 
 
 class RawBody(bytes):
@@ -59,13 +57,3 @@ class DrivePipeline(Pipeline):
                                       request_id=req.request_id))
         response.headers.update({"request-id": req.request_id})
         return response
-
-
-class DriveGraphSimulator(GraphSimulator):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._pipeline = DrivePipeline(self._pipeline)
-
-    @property
-    def drive(self) -> DriveStore:
-        return self._pipeline.ctx.store.drive

@@ -53,6 +53,7 @@ class DriveStore:
         self._files: dict[tuple[str, str], DriveFile] = {}
         self._sessions: dict[str, UploadSession] = {}
         self._chunk_fault: ChunkFault | None = None
+        self._full: set[str] = set()
 
     # --- faults -------------------------------------------------------------------------------------------
     def lose_chunks(self, count: int = 1, *, stored: bool = False) -> None:
@@ -61,6 +62,11 @@ class DriveStore:
             self._chunk_fault = ChunkFault(count, stored)
 
     # --- files --------------------------------------------------------------------------------------------
+    def fill_quota(self, user: str) -> None:
+        """The mailbox's OneDrive is full: every write answers 507 quotaLimitReached, as the service does."""
+        with self._lock:
+            self._full.add(user.lower())
+
     def file(self, user: str, path: str) -> DriveFile | None:
         with self._lock:
             return self._files.get((user.lower(), _norm(path)))
@@ -75,6 +81,8 @@ class DriveStore:
             raise GraphError(400, "invalidRequest", f"Invalid conflict behavior '{behaviour}'.")
         now = datetime.now(UTC)
         with self._lock:
+            if user.lower() in self._full:
+                raise GraphError(507, "quotaLimitReached", "Insufficient Space Available.")
             key = (user.lower(), _norm(path))
             existing = self._files.get(key)
             if existing is not None and behaviour == "fail":

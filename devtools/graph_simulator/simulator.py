@@ -11,6 +11,8 @@ from typing import Any, Self
 from devtools.graph_simulator import identifiers
 from devtools.graph_simulator.concurrency import MailboxConcurrency
 from devtools.graph_simulator.context import RouteContext
+from devtools.graph_simulator.drive_simulator import DrivePipeline
+from devtools.graph_simulator.drive_store import DriveStore
 from devtools.graph_simulator.faults import Faults
 from devtools.graph_simulator.models import RequestRecord
 from devtools.graph_simulator.pipeline import API_PREFIX, Pipeline
@@ -48,13 +50,18 @@ class GraphSimulator:
         self._concurrency = MailboxConcurrency(mailbox_concurrency)
         self._base_url = ""
         context = RouteContext(self._store, self._subscriptions, self.faults, lambda: self._base_url, page_cap)
-        self._pipeline = Pipeline(context, self._concurrency, token, seed)
+        self._pipeline = DrivePipeline(Pipeline(context, self._concurrency, token, seed))
         self._running: ServerThread | None = None
 
     # --- lifecycle ---------------------------------------------------------------------------------------
     @property
     def base_url(self) -> str:
         return self._base_url
+
+    @property
+    def drive(self) -> DriveStore:
+        """Each mailbox's OneDrive: uploaded files, upload sessions and the faults to inject into them."""
+        return self._pipeline.ctx.store.drive
 
     def start(self) -> str:
         if self._running is not None:

@@ -14,9 +14,11 @@ from pydantic import BaseModel
 
 from functions.http import models as m
 from functions.http import queries as q
+from functions.http import timesheet_models as tm
 from shared.domain.jobs import JobSettings
 from shared.services.audit_export import CONTINUATION_HEADER, MAX_EXPORT_ROWS
 from shared.services.category_check import CategoryCheckResult
+from shared.services.customer_admin import CustomerView
 from shared.services.health import HealthReport
 from shared.services.notification_contracts import ChangeNotificationBatch, LifecycleNotificationBatch
 
@@ -139,4 +141,48 @@ GRAPH_WEBHOOK_OPERATIONS: tuple[Operation, ...] = (
               description="Called by Microsoft Graph, not by flows."),
 )
 
-ROUTES: tuple[Operation, ...] = API_OPERATIONS + ARCHIVE_OPERATIONS + GRAPH_WEBHOOK_OPERATIONS
+TIMESHEET_ID = {"id": "Timesheet id (ts-YYYYMMDD-...)"}
+PDF = "application/pdf"
+
+
+def _file_reply(kind: str) -> Reply:
+    return Reply(f"The timesheet's {kind.upper()} file.", schema={"type": "string", "format": "binary"},
+                 headers={"Content-Disposition": "`attachment` with the file's name."})
+
+
+TIMESHEET_OPERATIONS: tuple[Operation, ...] = (
+    Operation("POST", "timesheets", "buildTimesheets", "Build timesheets", "Timesheets",
+              {201: Reply("Built; one timesheet per customer with entries, and their download links.",
+                          tm.TimesheetRunView), **BAD_REQUEST, **TOO_LARGE, **UNAVAILABLE},
+              body=tm.TimesheetRequest, body_summary="Timesheet request",
+              description="From the archive calendar of a period (default: last month), one CSV and PDF timesheet "
+                          "per customer; drafts are replaced, issued periods are kept."),
+    Operation("GET", "timesheets", "listTimesheets", "List timesheets", "Timesheets",
+              {200: Reply("A page of a user's timesheets.", tm.TimesheetPage), **BAD_REQUEST, **UNAVAILABLE},
+              query=q.TimesheetQuery),
+    Operation("GET", "timesheets/{id}", "getTimesheet", "Get a timesheet", "Timesheets",
+              {200: Reply("The timesheet and its download links.", tm.TimesheetView), **NOT_FOUND, **UNAVAILABLE},
+              path_params=TIMESHEET_ID),
+    Operation("GET", "timesheets/{id}/csv", "getTimesheetCsv", "Download a timesheet as CSV", "Timesheets",
+              {200: _file_reply("csv"), **NOT_FOUND, **UNAVAILABLE}, path_params=TIMESHEET_ID,
+              produces=(CSV, PROBLEM_JSON)),
+    Operation("GET", "timesheets/{id}/pdf", "getTimesheetPdf", "Download a timesheet as PDF", "Timesheets",
+              {200: _file_reply("pdf"), **NOT_FOUND, **UNAVAILABLE}, path_params=TIMESHEET_ID,
+              produces=(PDF, PROBLEM_JSON)),
+    Operation("POST", "timesheets/{id}/issue", "issueTimesheet", "Issue a timesheet", "Timesheets",
+              {200: Reply("Issued: the period is locked for the customer.", tm.TimesheetView), **NOT_FOUND,
+               409: _problem("Already issued."), **UNAVAILABLE}, path_params=TIMESHEET_ID,
+              description="Locks the period for the customer and writes the final files; later archive changes of "
+                          "the period are listed in the next timesheet. Audited."),
+    Operation("GET", "customers", "listCustomers", "List customers' billing settings", "Timesheets",
+              {200: Reply("The customers with settings of their own.", tm.CustomerList), **BAD_REQUEST,
+               **UNAVAILABLE}, query=q.UserQuery),
+    Operation("PUT", "customers/{customer}", "putCustomer", "Set a customer's billing settings", "Timesheets",
+              {200: Reply("The customer's settings.", CustomerView), **BAD_REQUEST, **TOO_LARGE, **UNAVAILABLE},
+              path_params={"customer": "Customer name, as in its categories"}, body=tm.CustomerSettingsBody,
+              body_summary="Billing settings",
+              description="Rounding increment (6, 15, 30 or 60 minutes), mode (nearest, up, down) and travel rate "
+                          "(0 to 1); what is left out keeps its value. Audited."),
+)
+
+ROUTES: tuple[Operation, ...] = API_OPERATIONS + ARCHIVE_OPERATIONS + GRAPH_WEBHOOK_OPERATIONS + TIMESHEET_OPERATIONS

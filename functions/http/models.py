@@ -104,6 +104,7 @@ class JobView(BaseModel):
     strict: bool
     run_hour: int
     enabled: bool
+    timesheets: bool = False
 
     @classmethod
     def of(cls, job: ArchiveJob) -> JobView:

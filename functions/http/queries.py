@@ -11,6 +11,7 @@ from pydantic.json_schema import JsonDict
 
 from shared.domain.conflicts import ConflictStatus
 from shared.domain.errors import InvalidInput
+from shared.domain.mailbox import Mailbox
 from shared.domain.text import PlainText
 from shared.storage.query import MAX_PAGE_SIZE
 
@@ -83,3 +84,13 @@ def parse_query(model: type[Q], params: Mapping[str, str]) -> Q:
         return model.model_validate(present)
     except ValidationError as error:
         raise InvalidInput.from_validation(error, where="query") from None
+
+
+class UserQuery(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    user: Mailbox = Field(description="Mailbox (user principal name).", json_schema_extra=_summary("User"))
+
+
+class TimesheetQuery(PagedQuery, UserQuery):
+    pass

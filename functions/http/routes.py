@@ -23,6 +23,13 @@ ROUTE_METHODS: dict[str, tuple[str, ...]] = {
     "archive/{instance_id}": ("GET",),
     "graph/notifications": ("POST",),
     "graph/lifecycle": ("POST",),
+    "timesheets": ("GET", "POST"),
+    "timesheets/{id}": ("GET",),
+    "timesheets/{id}/csv": ("GET",),
+    "timesheets/{id}/pdf": ("GET",),
+    "timesheets/{id}/issue": ("POST",),
+    "customers": ("GET",),
+    "customers/{customer}": ("PUT",),
 }
 
 # Routes whose functions take no function key; their refusals take none either. Elsewhere a caller without the key

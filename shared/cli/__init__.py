@@ -10,7 +10,7 @@ import typer
 # typer 0.29 parses with a click of its own; the separately installed click's exceptions are other classes.
 from typer._click.exceptions import ClickException
 
-from shared.cli import archive, jobs, serve, subscriptions
+from shared.cli import archive, jobs, serve, subscriptions, timesheets
 from shared.cli.errors import exit_code_for
 
 app = typer.Typer(
@@ -24,6 +24,8 @@ app.command("archive")(archive.archive)
 app.add_typer(jobs.app, name="jobs")
 app.command("subscribe")(subscriptions.subscribe)
 app.add_typer(subscriptions.app, name="subscriptions")
+app.command("timesheet")(timesheets.timesheet)
+app.add_typer(timesheets.customers_app, name="customers")
 app.command("serve")(serve.serve)
 app.command("demo")(serve.demo)
 

@@ -9,10 +9,11 @@ def exit_code_for(error: Exception) -> tuple[int, str] | None:
 
     from shared.config import SettingsError
     from shared.domain.errors import InvalidInput, NotFound, UseCaseError
-    from shared.graph.errors import GraphError
+    from shared.graph.errors import GraphError, GraphNotFoundError
     from shared.storage.errors import StorageError
 
-    if isinstance(error, InvalidInput | NotFound | SettingsError):
+    # An unknown mailbox or calendar is something the person typed.
+    if isinstance(error, InvalidInput | NotFound | SettingsError | GraphNotFoundError):
         return 2, str(error)
     if isinstance(error, UseCaseError | GraphError | StorageError):
         return 1, str(error)

@@ -36,6 +36,7 @@ class ArchiveJob(BaseModel):
     strict: bool = False
     run_hour: int = Field(default=1, ge=0, le=23)
     enabled: bool = True
+    timesheets: bool = False
     etag: str | None = None
 
     @staticmethod
@@ -70,6 +71,7 @@ class JobSettings(BaseModel):
     strict: bool = Field(default=False, description="Hold back unresolved overlaps until resolved through the API.")
     run_hour: int = Field(default=1, ge=0, le=23, description="Local hour after which yesterday is archived.")
     enabled: bool = True
+    timesheets: bool = Field(default=False, description="Build and upload last month's timesheets every month.")
 
     @field_validator("timezone")
     @classmethod

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field
 
+from shared.domain.errors import InvalidInput
 from shared.domain.text import NO_CONTROL_CHARACTERS
 
 
@@ -19,3 +20,11 @@ def mailbox_address(value: str) -> str:
 
 
 Mailbox = Annotated[str, AfterValidator(mailbox_address), Field(json_schema_extra={"pattern": NO_CONTROL_CHARACTERS})]
+
+
+def checked_mailbox(value: str, field: str = "user") -> str:
+    """The address, or InvalidInput naming the field: for use cases that take a user outside a pydantic model."""
+    try:
+        return mailbox_address(value)
+    except ValueError as error:
+        raise InvalidInput(field, str(error)) from None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from pydantic import BaseModel
@@ -55,3 +56,32 @@ class TimesheetRun(BaseModel):
     empty: bool
     message: str
     template_fallback: str | None = None
+
+
+def run_document(run: TimesheetRun, files_of: Callable[[TimesheetSummary], dict[str, str]]) -> dict[str, Any]:
+    """The run as the command line and the API publish it, one object per customer's timesheet; `files_of` says
+    where each file is (a local path, a download link)."""
+    return {
+        "user": run.user,
+        "from": run.period.start.isoformat(),
+        "to": run.period.end.isoformat(),
+        "timezone": run.timezone,
+        "message": run.message,
+        "template_fallback": run.template_fallback,
+        "excluded": run.excluded,
+        "timesheets": [
+            {
+                "id": sheet.id, "customer": sheet.customer, "status": sheet.status,
+                "effort_hours": float(sheet.effort_hours), "billable_hours": float(sheet.billable_hours),
+                "travel_hours": float(sheet.travel_hours), "travel_billable_hours": float(sheet.travel_billable_hours),
+                "entries": sheet.entries, "excluded": sheet.excluded,
+                "needs_review": [item.model_dump(mode="json") for item in sheet.needs_review],
+                "changed_since_issued": sheet.changed_since_issued,
+                "files": files_of(sheet),
+                "uploaded": {f.kind: f.web_url for f in sheet.files if f.web_url},
+                "upload_errors": sheet.upload_errors,
+                "note": sheet.note,
+            }
+            for sheet in run.timesheets
+        ],
+    }

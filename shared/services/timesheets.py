@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from shared.domain.conflicts import Conflict
 from shared.domain.dates import UnknownTimeZoneError, load_zone
 from shared.domain.errors import InvalidInput, NotFound, StateConflict
+from shared.domain.mailbox import checked_mailbox
 from shared.domain.timesheet import build_timesheets, customer_key
 from shared.domain.timesheet_models import (
     ConflictItemView,
@@ -64,6 +65,7 @@ class TimesheetService:
         self, user: str, start: dt.date, end: dt.date, *, timezone: str = "UTC", customer: str | None = None,
         upload: bool = False, consultant: str | None = None,
     ) -> TimesheetRun:
+        user = checked_mailbox(user)
         period = _period(start, end, timezone)
         if upload and self._drive is None:
             raise InvalidInput("upload", "OneDrive upload is not configured")

@@ -31,6 +31,7 @@ def job_to_entity(job: ArchiveJob) -> dict[str, Any]:
             "strict": job.strict,
             "run_hour": job.run_hour,
             "enabled": job.enabled,
+            "timesheets": job.timesheets,
         }
     )
 
@@ -45,6 +46,7 @@ def job_from_entity(entity: Mapping[str, Any]) -> ArchiveJob:
         strict=bool(entity.get("strict", False)),
         run_hour=int(entity.get("run_hour", 1)),
         enabled=bool(entity.get("enabled", True)),
+        timesheets=bool(entity.get("timesheets", False)),
         etag=etag_of(entity),
     )
 

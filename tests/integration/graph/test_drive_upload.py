@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from devtools.graph_simulator.drive_simulator import DriveGraphSimulator
+from devtools.graph_simulator import GraphSimulator as DriveGraphSimulator
 from shared.graph import GraphClient, StaticTokenProvider
 from shared.graph.drive import FRAGMENT_UNIT, DriveService
 from shared.graph.errors import GraphConflictError, GraphError

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from azure.storage.blob import BlobServiceClient
 
-from devtools.graph_simulator.drive_simulator import DriveGraphSimulator
+from devtools.graph_simulator import GraphSimulator as DriveGraphSimulator
 from shared.graph import GraphClient, StaticTokenProvider
 from shared.graph.calendars import CalendarService
 from shared.graph.drive import DriveService
@@ -21,6 +21,7 @@ from shared.services.timesheets import TimesheetService
 from shared.storage.audit_log import TableAuditLog
 from shared.storage.conflicts import TableConflictRepository
 from shared.storage.customers import TableCustomerSettingsRepository
+from shared.storage.jobs import TableJobRepository
 from shared.storage.tables import TableStore
 from shared.storage.timesheets import TimesheetStore
 
@@ -78,7 +79,8 @@ def timesheet_stack(
     now = dt.datetime(2025, 5, 2, 9, 0, tzinfo=dt.UTC)
     clock = lambda: now  # noqa: E731
     service = TimesheetService(
-        CalendarArchiveReader(CalendarService(client)), conflicts, customers, store, AuditService(audit, clock=clock),
+        CalendarArchiveReader(CalendarService(client), TableJobRepository(table_store, table_name("Jobs"))), conflicts,
+        customers, store, AuditService(audit, clock=clock),
         DriveService(client, chunk_size=327_680), clock=clock,
     )
     yield Stack(drive_sim, archive_id, service, store, customers, conflicts, audit, clock)
