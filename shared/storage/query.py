@@ -43,6 +43,14 @@ class Filter:
         self._clauses.append(f"{prop} {op} {literal(value)}")
         return self
 
+    def key_range(self, prop: str, low: str | None, high: str | None) -> Filter:
+        """`low <= prop < high`; a missing bound leaves that side open."""
+        if low:
+            self.where(prop, "ge", low)
+        if high:
+            self.where(prop, "lt", high)
+        return self
+
     def raw(self, clause: str) -> Filter:
         self._clauses.append(f"({clause})")
         return self
