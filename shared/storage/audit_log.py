@@ -47,24 +47,17 @@ def audit_filter(
 ) -> Filter:
     where = Filter()
     first_day, last_day = day_bounds(start, end)
-    low, high = instant_bounds(start, end)
     if user:
         key = audit_user_key(user)
         where.where("PartitionKey", "ge", f"{key}|{first_day.isoformat() if first_day else ''}")
         where.where("PartitionKey", "le", f"{key}|{last_day.isoformat() if last_day else _DAY_MAX}")
         where.where("user_key", "eq", key)  # another user's key could sort inside the range
     else:
-        if first_day:
-            where.where("day", "ge", first_day.isoformat())
-        if last_day:
-            where.where("day", "le", last_day.isoformat())
-    if low:
-        where.where("occurred_at", "ge", low)
-    if high:
-        where.where("occurred_at", "le", high)
-    if action:
-        where.where("action", "eq", action)
-    return where
+        where.where_given("day", "ge", first_day.isoformat() if first_day else None)
+        where.where_given("day", "le", last_day.isoformat() if last_day else None)
+    low, high = instant_bounds(start, end)
+    where.where_given("occurred_at", "ge", low).where_given("occurred_at", "le", high)
+    return where.where_given("action", "eq", action)
 
 
 class TableAuditLog:

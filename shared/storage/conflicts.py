@@ -57,16 +57,13 @@ CONFLICT_ROWS = EntityMapper(
 def conflict_filter(
     user: str | None, start: dt.date | None, end: dt.date | None, status: ConflictStatus | None
 ) -> Filter:
-    where = Filter()
-    if start:
-        where.where("PartitionKey", "ge", start.isoformat())
-    if end:
-        where.where("PartitionKey", "le", end.isoformat())
-    if user:
-        where.where("user_key", "eq", user_key(user))
-    if status:
-        where.where("status", "eq", status)
-    return where
+    return (
+        Filter()
+        .where_given("PartitionKey", "ge", start.isoformat() if start else None)
+        .where_given("PartitionKey", "le", end.isoformat() if end else None)
+        .where_given("user_key", "eq", user_key(user) if user else None)
+        .where_given("status", "eq", status)
+    )
 
 
 class TableConflictRepository:
