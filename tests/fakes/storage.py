@@ -58,6 +58,16 @@ def page_in_memory(
     return ordered[:page_size], encode_continuation(key(ordered[page_size - 1]))
 
 
+def _row_key(entity: Mapping[str, Any]) -> Key:
+    return str(entity["PartitionKey"]), str(entity["RowKey"])
+
+
+def _in_user_range(user: str, low: str | None, high: str | None) -> Callable[[Mapping[str, Any]], bool]:
+    """The user's partition, RowKeys in [low, high) as `Filter.key_range` asks of the service."""
+    return lambda e: (e["PartitionKey"] == user_key(user) and (low is None or e["RowKey"] >= low)
+                      and (high is None or e["RowKey"] < high))
+
+
 class StoredEntity(dict[str, Any]):
     """A row as the SDK hands it back: properties plus `metadata['etag']`."""
 
@@ -76,13 +86,9 @@ class MemoryTable:
         self.lock = threading.RLock()
         self._rows: dict[Key, StoredEntity] = {}
 
-    @staticmethod
-    def _key(entity: Mapping[str, Any]) -> Key:
-        return str(entity["PartitionKey"]), str(entity["RowKey"])
-
     def _store(self, entity: Mapping[str, Any]) -> StoredEntity:
         stored = StoredEntity(entity, f'W/"memory-{next(self._etags)}"')
-        self._rows[self._key(entity)] = stored
+        self._rows[_row_key(entity)] = stored
         return stored
 
     def get(self, partition_key: str, row_key: str) -> StoredEntity | None:
@@ -91,7 +97,7 @@ class MemoryTable:
 
     def write(self, entity: Mapping[str, Any], etag: str | None = None) -> str:
         with self.lock:
-            key = self._key(entity)
+            key = _row_key(entity)
             if etag is not None:
                 current = self._rows.get(key)
                 if current is None:
@@ -106,11 +112,7 @@ class MemoryTable:
 
     def rows(self, keep: Callable[[StoredEntity], bool] = lambda _: True) -> list[StoredEntity]:
         with self.lock:
-            return sorted((e for e in self._rows.values() if keep(e)), key=self._key)
-
-
-def _row_key(entity: Mapping[str, Any]) -> Key:
-    return str(entity["PartitionKey"]), str(entity["RowKey"])
+            return sorted((e for e in self._rows.values() if keep(e)), key=_row_key)
 
 
 class InMemoryAuditLog:
@@ -272,12 +274,7 @@ class InMemoryPrivacyLog:
     def for_user(
         self, user: str, start: dt.date | dt.datetime | None = None, end: dt.date | dt.datetime | None = None
     ) -> list[PrivacyChangeRecord]:
-        low, high = time_row_range(start, end)
-        rows = self.table.rows(
-            lambda e: e["PartitionKey"] == user_key(user)
-            and (low is None or e["RowKey"] >= low)
-            and (high is None or e["RowKey"] < high)
-        )
+        rows = self.table.rows(_in_user_range(user, *time_row_range(start, end)))
         return [PRIVACY_ROWS.from_entity(e) for e in rows]
 
 
@@ -294,12 +291,7 @@ class InMemoryIssueLog:
         self.table.write(ISSUE_ROWS.to_entity(record))
 
     def for_user(self, user: str, start: dt.date | None = None, end: dt.date | None = None) -> list[IssueRecord]:
-        low, high = day_row_range(start, end)
-        rows = self.table.rows(
-            lambda e: e["PartitionKey"] == user_key(user)
-            and (low is None or e["RowKey"] >= low)
-            and (high is None or e["RowKey"] < high)
-        )
+        rows = self.table.rows(_in_user_range(user, *day_row_range(start, end)))
         return [ISSUE_ROWS.from_entity(e) for e in rows]
 
 
