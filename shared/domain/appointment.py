@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from shared.domain.extended_properties import source_key_of
 from shared.domain.graph_time import GraphTimeError, parse_graph_datetime
+
+_Nested = TypeVar("_Nested", dict[str, Any], list[Any])
 
 
 class AppointmentParseError(ValueError):
@@ -140,32 +142,27 @@ def _moment(event: dict[str, Any], event_id: str, field: str, floating: bool) ->
 
 
 def _object(event: dict[str, Any], event_id: str, field: str) -> dict[str, Any]:
+    return _nested(event, event_id, field, {}, "an object")
+
+
+def _nested(event: dict[str, Any], event_id: str, field: str, empty: _Nested, expected: str) -> _Nested:
+    """The field's object or list, `empty` when absent; any other type makes the event unreadable."""
     value = event.get(field)
     if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise AppointmentParseError(f"event {event_id!r}: invalid {field}: expected an object")
+        return empty
+    if not isinstance(value, type(empty)):
+        raise AppointmentParseError(f"event {event_id!r}: invalid {field}: expected {expected}")
     return value
 
 
 def _categories(event: dict[str, Any], event_id: str) -> list[str]:
-    value = event.get("categories")
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise AppointmentParseError(f"event {event_id!r}: invalid categories: expected a list")
     # Non-strings become "" so the category rules report them ("Empty or non-string category") instead of hiding them.
-    return [item if isinstance(item, str) else "" for item in value]
+    return [item if isinstance(item, str) else "" for item in _nested(event, event_id, "categories", [], "a list")]
 
 
 def _attendees(event: dict[str, Any], event_id: str) -> list[Attendee]:
-    value = event.get("attendees")
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        raise AppointmentParseError(f"event {event_id!r}: invalid attendees: expected a list")
     attendees = []
-    for item in value:
+    for item in _nested(event, event_id, "attendees", [], "a list"):
         if not isinstance(item, dict):
             continue
         person = _person(item.get("emailAddress"))

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 
 class _InstanceInState(RuntimeError):
-    def __init__(self, instance_id: str, runtime_status: str, message: str) -> None:
-        super().__init__(message)
+    _MESSAGE: ClassVar[str]  # formatted with the instance id and its runtime status
+
+    def __init__(self, instance_id: str, runtime_status: str) -> None:
+        super().__init__(self._MESSAGE.format(instance_id=instance_id, runtime_status=runtime_status))
         self.instance_id = instance_id
         self.runtime_status = runtime_status
 
@@ -13,9 +17,7 @@ class _InstanceInState(RuntimeError):
 class InstanceAlreadyExists(_InstanceInState):
     """An instance with this id is still Pending or Running; Durable refuses to start a second one."""
 
-    def __init__(self, instance_id: str, runtime_status: str) -> None:
-        super().__init__(instance_id, runtime_status,
-                         f"An orchestration instance with id '{instance_id}' is already {runtime_status}")
+    _MESSAGE = "An orchestration instance with id '{instance_id}' is already {runtime_status}"
 
 
 class InstanceNotFound(LookupError):
@@ -27,9 +29,7 @@ class InstanceNotFound(LookupError):
 class InstanceNotRunning(_InstanceInState):
     """The instance already finished (Completed, Failed or Terminated): it takes no events any more."""
 
-    def __init__(self, instance_id: str, runtime_status: str) -> None:
-        super().__init__(instance_id, runtime_status,
-                         f"Orchestration instance '{instance_id}' is {runtime_status} and no longer running")
+    _MESSAGE = "Orchestration instance '{instance_id}' is {runtime_status} and no longer running"
 
 
 class OrchestratorNotFound(LookupError):

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from typing import Any
 
-from azure.data.tables import UpdateMode
-
-from shared.storage.codec import as_datetime, clamp_int32, fit_text, from_json, to_json, without_none
+from shared.storage.codec import clamp_int32
+from shared.storage.entity_map import Derived, EntityMapper, Prop, json_text, keys, plain, text, utc
+from shared.storage.entity_table import EntityTable
 from shared.storage.keys import user_key
 from shared.storage.models import AuditEntry, Page
-from shared.storage.query import Filter, day_bounds, instant_bounds, query_page
+from shared.storage.query import Filter, day_bounds, instant_bounds
 from shared.storage.tables import TableStore
 
 AUDIT_TABLE = "AuditLog"
@@ -29,44 +27,19 @@ def audit_keys(entry: AuditEntry) -> tuple[str, str]:
     return partition, f"{entry.timestamp:%Y-%m-%dT%H:%M:%S.%fZ}_{entry.id}"
 
 
-def audit_to_entity(entry: AuditEntry) -> dict[str, Any]:
-    partition_key, row_key = audit_keys(entry)
-    return without_none(
-        {
-            "PartitionKey": partition_key,
-            "RowKey": row_key,
-            "id": entry.id,
-            "occurred_at": entry.timestamp,
-            "day": entry.timestamp.date().isoformat(),
-            "user": entry.user,
-            "user_key": audit_user_key(entry.user),
-            "action": fit_text(entry.action, 256),
-            "operation": fit_text(entry.operation, 256),
-            "resource": fit_text(entry.resource, 1024),
-            "status": entry.status,
-            "message": fit_text(entry.message, 8_000),
-            "details": to_json(entry.details),
-            "duration_ms": clamp_int32(entry.duration_ms),
-            "correlation_id": entry.correlation_id,
-        }
-    )
-
-
-def audit_from_entity(entity: Mapping[str, Any]) -> AuditEntry:
-    details = from_json(entity.get("details"), {})
-    return AuditEntry(
-        id=entity["id"],
-        timestamp=as_datetime(entity["occurred_at"]),
-        user=entity.get("user"),
-        action=entity["action"],
-        operation=entity["operation"],
-        resource=entity["resource"],
-        status=entity["status"],
-        message=entity.get("message", ""),
-        details=details if isinstance(details, dict) else {"value": details},
-        duration_ms=entity.get("duration_ms"),
-        correlation_id=entity.get("correlation_id"),
-    )
+AUDIT_ROWS = EntityMapper(
+    AuditEntry,
+    keys(audit_keys),
+    Derived(lambda entry: {"day": entry.timestamp.date().isoformat(), "user_key": audit_user_key(entry.user)}),
+    *plain("id", "user", "status", "correlation_id"),
+    utc("timestamp", "occurred_at"),
+    text("action", 256),
+    text("operation", 256),
+    text("resource", 1024),
+    text("message", 8_000),
+    json_text("details", dict, wrap=lambda value: {"value": value}),
+    Prop("duration_ms", encode=clamp_int32),
+)
 
 
 def audit_filter(
@@ -74,34 +47,26 @@ def audit_filter(
 ) -> Filter:
     where = Filter()
     first_day, last_day = day_bounds(start, end)
-    low, high = instant_bounds(start, end)
     if user:
         key = audit_user_key(user)
         where.where("PartitionKey", "ge", f"{key}|{first_day.isoformat() if first_day else ''}")
         where.where("PartitionKey", "le", f"{key}|{last_day.isoformat() if last_day else _DAY_MAX}")
         where.where("user_key", "eq", key)  # another user's key could sort inside the range
     else:
-        if first_day:
-            where.where("day", "ge", first_day.isoformat())
-        if last_day:
-            where.where("day", "le", last_day.isoformat())
-    if low:
-        where.where("occurred_at", "ge", low)
-    if high:
-        where.where("occurred_at", "le", high)
-    if action:
-        where.where("action", "eq", action)
-    return where
+        where.where_given("day", "ge", first_day.isoformat() if first_day else None)
+        where.where_given("day", "le", last_day.isoformat() if last_day else None)
+    low, high = instant_bounds(start, end)
+    where.where_given("occurred_at", "ge", low).where_given("occurred_at", "le", high)
+    return where.where_given("action", "eq", action)
 
 
 class TableAuditLog:
     def __init__(self, store: TableStore, table_name: str = AUDIT_TABLE) -> None:
-        self._store = store
-        self._table_name = table_name
+        self._rows = EntityTable(store, table_name, AUDIT_ROWS)
 
     def record(self, entry: AuditEntry) -> None:
         # Insert-or-replace: recording the same entry twice (a retried activity) keeps one row.
-        self._store.table(self._table_name).upsert_entity(audit_to_entity(entry), mode=UpdateMode.REPLACE)
+        self._rows.save(entry)
 
     def query(
         self,
@@ -112,6 +77,5 @@ class TableAuditLog:
         page_size: int = 100,
         continuation: str | None = None,
     ) -> Page[AuditEntry]:
-        table = self._store.table(self._table_name)
-        entities, token = query_page(table, audit_filter(user, start, end, action), page_size, continuation)
-        return Page[AuditEntry](items=[audit_from_entity(e) for e in entities], continuation=token)
+        items, token = self._rows.page(audit_filter(user, start, end, action), page_size, continuation)
+        return Page[AuditEntry](items=items, continuation=token)

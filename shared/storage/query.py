@@ -43,6 +43,14 @@ class Filter:
         self._clauses.append(f"{prop} {op} {literal(value)}")
         return self
 
+    def where_given(self, prop: str, op: str, value: str | bool | int | dt.datetime | None) -> Filter:
+        """`where`, but an absent (None or empty) bound or option adds no clause."""
+        return self.where(prop, op, value) if value else self
+
+    def key_range(self, prop: str, low: str | None, high: str | None) -> Filter:
+        """`low <= prop < high`; a missing bound leaves that side open."""
+        return self.where_given(prop, "ge", low).where_given(prop, "lt", high)
+
     def raw(self, clause: str) -> Filter:
         self._clauses.append(f"({clause})")
         return self

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import json
-import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Protocol, TypeVar
 
-from azure.core.exceptions import ResourceExistsError, ResourceNotFoundError
-from azure.storage.blob import BlobServiceClient, ContainerClient
+from azure.core.exceptions import ResourceNotFoundError
+from azure.storage.blob import BlobServiceClient
+
+from shared.storage.blobs import LazyContainer
 
 STAGING_CONTAINER = "archive-staging"
 PARALLEL_REQUESTS = 8  # blob uploads or deletes in flight at once for one call
@@ -33,36 +34,25 @@ class StagingStore(Protocol):
 
 class BlobStagingStore:
     def __init__(self, service: BlobServiceClient, container: str = STAGING_CONTAINER) -> None:
-        self._service = service
-        self._name = container
-        self._container: ContainerClient | None = None
-        self._lock = threading.Lock()
-
-    def _client(self) -> ContainerClient:
-        with self._lock:
-            if self._container is None:
-                container = self._service.get_container_client(self._name)
-                with contextlib.suppress(ResourceExistsError):
-                    container.create_container()
-                self._container = container
-            return self._container
+        self._container = LazyContainer(service, container)
 
     def put_json(self, name: str, value: Any) -> None:
         data = json.dumps(value, separators=(",", ":"), default=str).encode()
-        self._client().upload_blob(name, data, overwrite=True)
+        self._container.client().upload_blob(name, data, overwrite=True)
 
     def get_json(self, name: str) -> Any:
         try:
-            return json.loads(self._client().download_blob(name).readall())
+            return json.loads(self._container.client().download_blob(name).readall())
         except ResourceNotFoundError:
-            raise StagingNotFoundError(f"staged data '{name}' is missing from container '{self._name}'") from None
+            missing = f"staged data '{name}' is missing from container '{self._container.name}'"
+            raise StagingNotFoundError(missing) from None
 
     def put_many(self, values: dict[str, Any]) -> None:
         """Several blobs at once: a day's write batches are all staged before the first one may start."""
         _in_parallel(lambda item: self.put_json(*item), values.items())
 
     def delete_prefix(self, prefix: str) -> int:
-        container = self._client()
+        container = self._container.client()
         names = [blob.name for blob in container.list_blobs(name_starts_with=prefix)]
 
         def delete(name: str) -> None:

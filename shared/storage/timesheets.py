@@ -3,24 +3,21 @@
 from __future__ import annotations
 
 import builtins
-import contextlib
 import json
-import threading
-from collections.abc import Mapping
-from typing import Any
 
-from azure.core.exceptions import ResourceExistsError, ResourceNotFoundError
-from azure.data.tables import TableClient
-from azure.storage.blob import BlobServiceClient, ContainerClient, ContentSettings
+from azure.core.exceptions import ResourceNotFoundError
+from azure.storage.blob import BlobServiceClient, ContentSettings
 
 from shared.domain.timesheet import customer_key
 from shared.domain.timesheet_changes import snapshot_entries
 from shared.domain.timesheet_models import IssuedEntry, IssuedSnapshot, Period, Timesheet
-from shared.storage.codec import as_datetime, etag_of, without_none
+from shared.storage.blobs import LazyContainer
+from shared.storage.entity_map import Derived, EntityMapper, Prop, Spread, as_text, plain, utc
+from shared.storage.entity_table import EntityTable
 from shared.storage.keys import user_key
 from shared.storage.models import Page
-from shared.storage.query import Filter, all_entities, query_page
-from shared.storage.tables import TableStore, read_entity, write_entity
+from shared.storage.query import Filter
+from shared.storage.tables import TableStore
 from shared.storage.timesheet_records import TimesheetFile, TimesheetRecord
 
 TIMESHEETS_TABLE = "Timesheets"
@@ -28,48 +25,23 @@ TIMESHEETS_CONTAINER = "timesheets"
 _TYPES = {"csv": "text/csv; charset=utf-8", "pdf": "application/pdf", "json": "application/json"}
 
 
-def record_to_entity(record: TimesheetRecord) -> dict[str, Any]:
-    return without_none({
-        "PartitionKey": user_key(record.user),
-        "RowKey": record.id,
-        "user": record.user,
-        "customer": record.customer,
-        "customer_key": customer_key(record.customer),
-        "period_start": record.period.start.isoformat(),
-        "period_end": record.period.end.isoformat(),
-        "timezone": record.timezone,
-        "status": record.status,
-        "created_at": record.created_at,
-        "issued_at": record.issued_at,
-        "issued_by": record.issued_by,
-        "effort_hours": str(record.effort_hours),
-        "billable_hours": str(record.billable_hours),
-        "entries": record.entries,
-        "changes": record.changes,
-        "needs_review": record.needs_review,
-        "files": json.dumps([f.model_dump(mode="json") for f in record.files]),
-    })
+def _files_json(files: list[TimesheetFile]) -> str:
+    return json.dumps([f.model_dump(mode="json") for f in files])
 
 
-def record_from_entity(entity: Mapping[str, Any]) -> TimesheetRecord:
-    return TimesheetRecord(
-        id=entity["RowKey"],
-        user=entity["user"],
-        customer=entity["customer"],
-        period=Period(start=entity["period_start"], end=entity["period_end"]),
-        timezone=entity["timezone"],
-        status=entity["status"],
-        created_at=as_datetime(entity["created_at"]),
-        issued_at=as_datetime(entity.get("issued_at")),
-        issued_by=entity.get("issued_by"),
-        effort_hours=entity["effort_hours"],
-        billable_hours=entity["billable_hours"],
-        entries=int(entity.get("entries", 0)),
-        changes=int(entity.get("changes", 0)),
-        needs_review=int(entity.get("needs_review", 0)),
-        files=[TimesheetFile.model_validate(f) for f in json.loads(entity.get("files") or "[]")],
-        etag=etag_of(entity),
-    )
+RECORD_ROWS = EntityMapper(
+    TimesheetRecord,
+    Derived(lambda record: {"PartitionKey": user_key(record.user), "customer_key": customer_key(record.customer)}),
+    Prop("id", "RowKey"),
+    *plain("user", "customer", "timezone", "status", "issued_by", "entries", "changes", "needs_review"),
+    Spread("period", lambda period: {"period_start": period.start.isoformat(), "period_end": period.end.isoformat()},
+           lambda entity: Period(start=entity["period_start"], end=entity["period_end"])),
+    utc("created_at"),
+    utc("issued_at"),
+    as_text("effort_hours"),
+    as_text("billable_hours"),
+    Prop("files", encode=_files_json, decode=json.loads),
+)
 
 
 class TimesheetStore:
@@ -79,43 +51,36 @@ class TimesheetStore:
         self, tables: TableStore, blobs: BlobServiceClient, table_name: str = TIMESHEETS_TABLE,
         container: str = TIMESHEETS_CONTAINER,
     ) -> None:
-        self._tables = tables
-        self._table_name = table_name
-        self._blobs = blobs
-        self._container_name = container
-        self._container: ContainerClient | None = None
-        self._lock = threading.Lock()
+        self._rows = EntityTable(tables, table_name, RECORD_ROWS)
+        self._container = LazyContainer(blobs, container)
 
     # -- records ---------------------------------------------------------------------------------------------------
 
     def get(self, user: str, timesheet_id: str) -> TimesheetRecord | None:
         if not TimesheetRecord.valid_id(timesheet_id):
             return None
-        entity = read_entity(self._table(), user_key(user), timesheet_id)
-        return record_from_entity(entity) if entity else None
+        return self._rows.get(user_key(user), timesheet_id)
 
     def find(self, timesheet_id: str) -> TimesheetRecord | None:
         """By id alone: one query over the partitions (ids carry a digest of user, customer and period)."""
         if not TimesheetRecord.valid_id(timesheet_id):
             return None
-        found = next(iter(all_entities(self._table(), Filter().where("RowKey", "eq", timesheet_id))), None)
-        return record_from_entity(found) if found else None
+        return next(iter(self._rows.query(Filter().where("RowKey", "eq", timesheet_id))), None)
 
     def list(self, user: str, page_size: int = 50, continuation: str | None = None) -> Page[TimesheetRecord]:
         where = Filter().where("PartitionKey", "eq", user_key(user))
-        entities, token = query_page(self._table(), where, page_size, continuation)
-        return Page[TimesheetRecord](items=[record_from_entity(e) for e in entities], continuation=token)
+        items, token = self._rows.page(where, page_size, continuation)
+        return Page[TimesheetRecord](items=items, continuation=token)
 
     def save(self, record: TimesheetRecord) -> TimesheetRecord:
         """With the record's ETag a concurrent change (e.g. a second issue) raises StaleEntityError."""
-        etag = write_entity(self._table(), record_to_entity(record), record.etag)
-        return record.model_copy(update={"etag": etag})
+        return self._rows.save(record)
 
     def issued_for(self, user: str, customer: str) -> builtins.list[IssuedSnapshot]:
         where = (Filter().where("PartitionKey", "eq", user_key(user))
                  .where("customer_key", "eq", customer_key(customer)).where("status", "eq", "issued"))
         snapshots = []
-        for entity in all_entities(self._table(), where):
+        for entity in self._rows.entities(where):
             content = self.content(user, entity["RowKey"])
             if content is None:
                 continue
@@ -139,7 +104,7 @@ class TimesheetStore:
 
     def read_file(self, blob: str) -> bytes | None:
         try:
-            return self._container_client().download_blob(blob).readall()
+            return self._container.client().download_blob(blob).readall()
         except ResourceNotFoundError:
             return None
 
@@ -151,20 +116,8 @@ class TimesheetStore:
         self._put(f"templates/{user_key(user)}.json", raw, "json")
 
     def _put(self, blob: str, data: bytes, kind: str) -> None:
-        self._container_client().upload_blob(
+        self._container.client().upload_blob(
             blob, data, overwrite=True, content_settings=ContentSettings(content_type=_TYPES.get(kind)))
-
-    def _table(self) -> TableClient:
-        return self._tables.table(self._table_name)
-
-    def _container_client(self) -> ContainerClient:
-        with self._lock:
-            if self._container is None:
-                container = self._blobs.get_container_client(self._container_name)
-                with contextlib.suppress(ResourceExistsError):
-                    container.create_container()
-                self._container = container
-            return self._container
 
 
 def _snapshot(sheet: Timesheet) -> builtins.list[IssuedEntry]:

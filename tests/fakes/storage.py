@@ -19,16 +19,16 @@ from shared.domain.conflicts import Conflict, ConflictStatus, merge_rerun
 from shared.domain.jobs import ArchiveJob
 from shared.domain.subscriptions import SubscriptionRecord
 from shared.domain.timestamps import utc_now
-from shared.storage.audit_log import audit_from_entity, audit_to_entity, audit_user_key
+from shared.storage.audit_log import AUDIT_ROWS, audit_user_key
 from shared.storage.codec import as_datetime
-from shared.storage.conflicts import conflict_from_entity, conflict_keys, conflict_to_entity
+from shared.storage.conflicts import CONFLICT_ROWS, conflict_keys
 from shared.storage.dedup import dedup_entity, dedup_keys, is_expired
 from shared.storage.errors import EntityNotFoundError, StaleEntityError
-from shared.storage.issues import day_row_range, issue_from_entity, issue_keys, issue_to_entity
-from shared.storage.jobs import JOB_PARTITION, job_from_entity, job_to_entity
+from shared.storage.issues import ISSUE_ROWS, day_row_range, issue_keys
+from shared.storage.jobs import JOB_PARTITION, JOB_ROWS
 from shared.storage.keys import safe_key, user_key
 from shared.storage.models import AuditEntry, IssueRecord, Page, PrivacyChangeRecord
-from shared.storage.privacy_log import privacy_from_entity, privacy_to_entity, time_row_range
+from shared.storage.privacy_log import PRIVACY_ROWS, time_row_range
 from shared.storage.query import (
     RowKey,
     check_page_size,
@@ -38,7 +38,7 @@ from shared.storage.query import (
     instant_bounds,
 )
 from shared.storage.source_index import SourceEntry
-from shared.storage.subscriptions import SUBSCRIPTION_PARTITION, subscription_from_entity, subscription_to_entity
+from shared.storage.subscriptions import SUBSCRIPTION_PARTITION, SUBSCRIPTION_ROWS
 
 Key = tuple[str, str]
 T = TypeVar("T")
@@ -56,6 +56,16 @@ def page_in_memory(
     if len(ordered) <= page_size:
         return ordered, None
     return ordered[:page_size], encode_continuation(key(ordered[page_size - 1]))
+
+
+def _row_key(entity: Mapping[str, Any]) -> Key:
+    return str(entity["PartitionKey"]), str(entity["RowKey"])
+
+
+def _in_user_range(user: str, low: str | None, high: str | None) -> Callable[[Mapping[str, Any]], bool]:
+    """The user's partition, RowKeys in [low, high) as `Filter.key_range` asks of the service."""
+    return lambda e: (e["PartitionKey"] == user_key(user) and (low is None or e["RowKey"] >= low)
+                      and (high is None or e["RowKey"] < high))
 
 
 class StoredEntity(dict[str, Any]):
@@ -76,13 +86,9 @@ class MemoryTable:
         self.lock = threading.RLock()
         self._rows: dict[Key, StoredEntity] = {}
 
-    @staticmethod
-    def _key(entity: Mapping[str, Any]) -> Key:
-        return str(entity["PartitionKey"]), str(entity["RowKey"])
-
     def _store(self, entity: Mapping[str, Any]) -> StoredEntity:
         stored = StoredEntity(entity, f'W/"memory-{next(self._etags)}"')
-        self._rows[self._key(entity)] = stored
+        self._rows[_row_key(entity)] = stored
         return stored
 
     def get(self, partition_key: str, row_key: str) -> StoredEntity | None:
@@ -91,7 +97,7 @@ class MemoryTable:
 
     def write(self, entity: Mapping[str, Any], etag: str | None = None) -> str:
         with self.lock:
-            key = self._key(entity)
+            key = _row_key(entity)
             if etag is not None:
                 current = self._rows.get(key)
                 if current is None:
@@ -106,11 +112,7 @@ class MemoryTable:
 
     def rows(self, keep: Callable[[StoredEntity], bool] = lambda _: True) -> list[StoredEntity]:
         with self.lock:
-            return sorted((e for e in self._rows.values() if keep(e)), key=self._key)
-
-
-def _row_key(entity: Mapping[str, Any]) -> Key:
-    return str(entity["PartitionKey"]), str(entity["RowKey"])
+            return sorted((e for e in self._rows.values() if keep(e)), key=_row_key)
 
 
 class InMemoryAuditLog:
@@ -118,7 +120,7 @@ class InMemoryAuditLog:
         self.table = MemoryTable("AuditLog")
 
     def record(self, entry: AuditEntry) -> None:
-        self.table.write(audit_to_entity(entry))
+        self.table.write(AUDIT_ROWS.to_entity(entry))
 
     def query(
         self,
@@ -144,7 +146,7 @@ class InMemoryAuditLog:
             )
 
         rows, token = page_in_memory(self.table.rows(keep), _row_key, page_size, continuation)
-        return Page[AuditEntry](items=[audit_from_entity(e) for e in rows], continuation=token)
+        return Page[AuditEntry](items=[AUDIT_ROWS.from_entity(e) for e in rows], continuation=token)
 
 
 class InMemoryConflictRepository:
@@ -154,7 +156,7 @@ class InMemoryConflictRepository:
     def get(self, conflict_id: str) -> Conflict | None:
         keys = conflict_keys(conflict_id)
         entity = self.table.get(*keys) if keys else None
-        return conflict_from_entity(entity) if entity else None
+        return CONFLICT_ROWS.from_entity(entity) if entity else None
 
     def query(
         self,
@@ -174,10 +176,10 @@ class InMemoryConflictRepository:
             )
 
         rows, token = page_in_memory(self.table.rows(keep), _row_key, page_size, continuation)
-        return Page[Conflict](items=[conflict_from_entity(e) for e in rows], continuation=token)
+        return Page[Conflict](items=[CONFLICT_ROWS.from_entity(e) for e in rows], continuation=token)
 
     def save(self, conflict: Conflict) -> Conflict:
-        etag = self.table.write(conflict_to_entity(conflict), conflict.etag)
+        etag = self.table.write(CONFLICT_ROWS.to_entity(conflict), conflict.etag)
         return conflict.model_copy(update={"etag": etag})
 
     def upsert(self, conflict: Conflict) -> Conflict:
@@ -200,13 +202,13 @@ class InMemoryJobRepository:
 
     def get(self, job_id: str) -> ArchiveJob | None:
         entity = self.table.get(JOB_PARTITION, job_id)
-        return job_from_entity(entity) if entity else None
+        return JOB_ROWS.from_entity(entity) if entity else None
 
     def list(self, enabled_only: bool = False) -> builtins.list[ArchiveJob]:
-        return [job_from_entity(e) for e in self.table.rows(lambda e: not enabled_only or bool(e.get("enabled")))]
+        return [JOB_ROWS.from_entity(e) for e in self.table.rows(lambda e: not enabled_only or bool(e.get("enabled")))]
 
     def save(self, job: ArchiveJob) -> ArchiveJob:
-        return job.model_copy(update={"etag": self.table.write(job_to_entity(job), job.etag)})
+        return job.model_copy(update={"etag": self.table.write(JOB_ROWS.to_entity(job), job.etag)})
 
     def delete(self, job_id: str) -> bool:
         return self.table.delete(JOB_PARTITION, job_id)
@@ -218,17 +220,17 @@ class InMemorySubscriptionRepository:
 
     def get(self, subscription_id: str) -> SubscriptionRecord | None:
         entity = self.table.get(SUBSCRIPTION_PARTITION, safe_key(subscription_id))
-        return subscription_from_entity(entity) if entity else None
+        return SUBSCRIPTION_ROWS.from_entity(entity) if entity else None
 
     def for_user(self, user: str) -> builtins.list[SubscriptionRecord]:
         rows = self.table.rows(lambda e: e["user_key"] == user_key(user))
-        return [subscription_from_entity(e) for e in rows]
+        return [SUBSCRIPTION_ROWS.from_entity(e) for e in rows]
 
     def list(self) -> builtins.list[SubscriptionRecord]:
-        return [subscription_from_entity(e) for e in self.table.rows()]
+        return [SUBSCRIPTION_ROWS.from_entity(e) for e in self.table.rows()]
 
     def save(self, record: SubscriptionRecord) -> SubscriptionRecord:
-        return record.model_copy(update={"etag": self.table.write(subscription_to_entity(record), record.etag)})
+        return record.model_copy(update={"etag": self.table.write(SUBSCRIPTION_ROWS.to_entity(record), record.etag)})
 
     def delete(self, subscription_id: str) -> bool:
         return self.table.delete(SUBSCRIPTION_PARTITION, safe_key(subscription_id))
@@ -267,18 +269,13 @@ class InMemoryPrivacyLog:
         self.table = MemoryTable("PrivacyLog")
 
     def record(self, change: PrivacyChangeRecord) -> None:
-        self.table.write(privacy_to_entity(change))
+        self.table.write(PRIVACY_ROWS.to_entity(change))
 
     def for_user(
         self, user: str, start: dt.date | dt.datetime | None = None, end: dt.date | dt.datetime | None = None
     ) -> list[PrivacyChangeRecord]:
-        low, high = time_row_range(start, end)
-        rows = self.table.rows(
-            lambda e: e["PartitionKey"] == user_key(user)
-            and (low is None or e["RowKey"] >= low)
-            and (high is None or e["RowKey"] < high)
-        )
-        return [privacy_from_entity(e) for e in rows]
+        rows = self.table.rows(_in_user_range(user, *time_row_range(start, end)))
+        return [PRIVACY_ROWS.from_entity(e) for e in rows]
 
 
 class InMemoryIssueLog:
@@ -291,16 +288,11 @@ class InMemoryIssueLog:
             self.table.delete(*issue_keys(user, day, source))
             return
         record = IssueRecord(user=user, day=day, issues=issues, source=source, recorded_at=self._clock())
-        self.table.write(issue_to_entity(record))
+        self.table.write(ISSUE_ROWS.to_entity(record))
 
     def for_user(self, user: str, start: dt.date | None = None, end: dt.date | None = None) -> list[IssueRecord]:
-        low, high = day_row_range(start, end)
-        rows = self.table.rows(
-            lambda e: e["PartitionKey"] == user_key(user)
-            and (low is None or e["RowKey"] >= low)
-            and (high is None or e["RowKey"] < high)
-        )
-        return [issue_from_entity(e) for e in rows]
+        rows = self.table.rows(_in_user_range(user, *day_row_range(start, end)))
+        return [ISSUE_ROWS.from_entity(e) for e in rows]
 
 
 class MemorySourceIndex:
