@@ -20,6 +20,8 @@ UNKNOWN = "unknown"
 DEFAULT_THRESHOLD = 0.6
 MAX_KNOWN_CATEGORIES = 500  # the structured-output enum allows 1,000 values; nobody has 500 customers a quarter
 _USER_PRIVATE = ("private", "personal")
+# Who signs the privacy log when our privacy rule (not a person) changed a sensitivity: the archive and live paths.
+PRIVACY_RULE_AUTHORS = frozenset({"archive", "live", "system"})
 
 
 class Suggestion(BaseModel):
