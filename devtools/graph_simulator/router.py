@@ -38,6 +38,8 @@ ROUTES: list[tuple[str, tuple[str, ...], Handler]] = [
     ("DELETE", ("users", U, "events", E), mailbox.delete_event),
     ("DELETE", ("users", U, "calendars", C, "events", E), mailbox.delete_event),
     ("GET", ("users", U, "events", E, "instances"), mailbox.event_instances),
+    ("GET", ("users", U, "outlook", "masterCategories"), mailbox.list_master_categories),
+    ("POST", ("users", U, "outlook", "masterCategories"), mailbox.create_master_category),
     ("GET", ("subscriptions",), subscriptions.list_all),
     ("POST", ("subscriptions",), subscriptions.create),
     ("GET", ("subscriptions", "{subscription}"), subscriptions.get),

@@ -120,3 +120,15 @@ def delete_event(
 def event_instances(ctx: RouteContext, req: GraphRequest, user: str, event: str) -> GraphResponse:
     start, end = odata.window(req)
     return _event_page(ctx, req, ctx.store.instances(user, event, start, end))
+
+
+def list_master_categories(ctx: RouteContext, req: GraphRequest, user: str) -> GraphResponse:
+    return GraphResponse(200, {"@odata.context": f"{ctx.base_url()}/$metadata#users('{user}')/outlook/masterCategories",
+                               "value": ctx.store.master_categories(user)})
+
+
+def create_master_category(ctx: RouteContext, req: GraphRequest, user: str) -> GraphResponse:
+    body = _json_body(req)
+    category = ctx.store.add_master_category(user, body.get("displayName"), str(body.get("color") or "preset0"))
+    return GraphResponse(201, {"@odata.context": f"{ctx.base_url()}/$metadata#users('{user}')/outlook/masterCategories"
+                                                 "/$entity", **category})

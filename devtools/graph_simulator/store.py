@@ -48,6 +48,7 @@ class Mailbox:
     calendars: dict[str, Calendar] = field(default_factory=dict)
     event_calendar: dict[str, str] = field(default_factory=dict)
     transactions: dict[str, str] = field(default_factory=dict)
+    master_categories: list[dict[str, Any]] = field(default_factory=list)
 
     def calendar_json(self, name: str, *, primary: bool) -> dict[str, Any]:
         return {
@@ -102,6 +103,22 @@ class Store:
     def mailboxes(self) -> list[Mailbox]:
         with self._lock:
             return list(self._by_id.values())
+
+    # --- Outlook master categories -----------------------------------------------------------------------
+    def master_categories(self, user: str) -> list[dict[str, Any]]:
+        with self._lock:
+            return copy.deepcopy(self.mailbox(user).master_categories)
+
+    def add_master_category(self, user: str, display_name: str, color: str = "preset0") -> dict[str, Any]:
+        if not isinstance(display_name, str) or not display_name.strip():
+            raise GraphError(400, "ErrorInvalidRequest", "The displayName is required.")
+        with self._lock:
+            mailbox = self.mailbox(user)
+            if any(c["displayName"].lower() == display_name.lower() for c in mailbox.master_categories):
+                raise GraphError(409, "ErrorDuplicateObject", "An object with the same name already exists.")
+            category = {"id": identifiers.new_guid(), "displayName": display_name, "color": color}
+            mailbox.master_categories.append(category)
+            return copy.deepcopy(category)
 
     # --- calendars ---------------------------------------------------------------------------------------
     def _calendar(self, mailbox: Mailbox, calendar_id: str | None, *, by_name: bool = False) -> Calendar:

@@ -12,10 +12,13 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Protocol
 
+from shared.ai.answers import ModelAnswer
 from shared.domain.conflicts import Conflict, ConflictStatus
 from shared.domain.jobs import ArchiveJob
 from shared.domain.rounding import CustomerSettings
 from shared.domain.subscriptions import SubscriptionRecord
+from shared.domain.suggestion_rules import SuggestionRule
+from shared.domain.suggestions import Suggestion, SuggestionStatus
 from shared.domain.timesheet_models import IssuedSnapshot, Timesheet
 from shared.storage.models import AuditEntry, IssueRecord, Page, PrivacyChangeRecord
 from shared.storage.timesheet_records import TimesheetFile, TimesheetRecord
@@ -133,3 +136,36 @@ class TimesheetRepository(Protocol):
     def read_file(self, blob: str) -> bytes | None: ...
 
     def template(self, user: str) -> bytes | None: ...
+
+
+class SuggestionRuleRepository(Protocol):
+    def list(self, user: str) -> builtins.list[SuggestionRule]: ...
+
+    def get(self, user: str, rule_id: str) -> SuggestionRule | None: ...
+
+    def save(self, rule: SuggestionRule) -> SuggestionRule: ...
+
+    def delete(self, user: str, rule_id: str) -> bool: ...
+
+
+class SuggestionRepository(Protocol):
+    def get(self, user: str | None, suggestion_id: str) -> Suggestion | None: ...
+
+    def save(self, suggestion: Suggestion) -> Suggestion: ...
+
+    def query(
+        self, user: str, start: dt.datetime | None = None, end: dt.datetime | None = None,
+        status: SuggestionStatus | None = None,
+    ) -> builtins.list[Suggestion]: ...
+
+
+class ModelAnswerCache(Protocol):
+    def get(self, user: str, key: str) -> ModelAnswer | None: ...
+
+    def put(self, user: str, key: str, answer: ModelAnswer, model: str) -> None: ...
+
+
+class ModelUsageCounter(Protocol):
+    def used(self, user: str, day: dt.date) -> int: ...
+
+    def take(self, user: str, day: dt.date, cap: int) -> bool: ...
