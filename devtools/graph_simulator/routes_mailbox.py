@@ -129,6 +129,9 @@ def list_master_categories(ctx: RouteContext, req: GraphRequest, user: str) -> G
 
 def create_master_category(ctx: RouteContext, req: GraphRequest, user: str) -> GraphResponse:
     body = _json_body(req)
-    category = ctx.store.add_master_category(user, body.get("displayName"), str(body.get("color") or "preset0"))
+    name = body.get("displayName")
+    if not isinstance(name, str) or not name.strip():
+        raise GraphError(400, "ErrorInvalidRequest", "displayName is required.")
+    category = ctx.store.add_master_category(user, name, str(body.get("color") or "preset0"))
     return GraphResponse(201, {"@odata.context": f"{ctx.base_url()}/$metadata#users('{user}')/outlook/masterCategories"
                                                  "/$entity", **category})

@@ -26,6 +26,7 @@ from shared.services.rule_admin import RuleAdmin
 from shared.services.suggestion_accept import Acceptance
 from shared.services.suggestions import SuggestionService
 from shared.storage.audit_log import TableAuditLog
+from shared.storage.jobs import TableJobRepository
 from shared.storage.model_cache import TableModelCache, TableModelUsage
 from shared.storage.privacy_log import TablePrivacyLog
 from shared.storage.suggestion_rules import TableSuggestionRuleRepository
@@ -104,7 +105,7 @@ def build_stack(graph: GraphSimulator, openai: OpenAISimulator, table_store: Tab
     clock = lambda: NOW  # noqa: E731
     audit_log = TableAuditLog(table_store, table_name("Audit"))
     audit = AuditService(audit_log, clock=clock)
-    archive = CalendarArchiveReader(calendars, "Archive")
+    archive = CalendarArchiveReader(calendars, TableJobRepository(table_store, table_name("Jobs")), "Archive")
     known = KnownCategories(masters, archive, clock=clock)
     rules_repo = TableSuggestionRuleRepository(table_store, table_name("Rules"))
     suggestions = TableSuggestionRepository(table_store, table_name("Suggest"))

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from shared.domain.history import history_answer, normalise_subject
 from tests.unit.domain.factories import appt
@@ -9,7 +10,7 @@ NOW = dt.datetime(2026, 11, 25, tzinfo=dt.UTC)
 ACME = [{"emailAddress": {"name": "Jo", "address": "jo@acme.com"}, "type": "required"}]
 
 
-def past(event_id: str, days_ago: int, subject: str, categories: list[str], **extra: object):  # type: ignore[no-untyped-def]
+def past(event_id: str, days_ago: int, subject: str, categories: list[str], **extra: Any):  # type: ignore[no-untyped-def]
     a = appt(event_id, "10:00", "10:30", subject, categories=categories, **extra)
     shift = (a.start - (NOW - dt.timedelta(days=days_ago)))
     return a.model_copy(update={"start": a.start - shift, "end": a.end - shift})

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
@@ -23,7 +24,7 @@ def rule(rule_id: str, category: str, position: int = 0, **conditions: object) -
                           conditions=RuleConditions.model_validate(conditions), created_at=NOW)
 
 
-def meeting(subject: str = "Weekly sync", minutes_end: str = "10:30", **extra: object):  # type: ignore[no-untyped-def]
+def meeting(subject: str = "Weekly sync", minutes_end: str = "10:30", **extra: Any):  # type: ignore[no-untyped-def]
     return appt("e1", "10:00", minutes_end, subject, categories=[], **extra)
 
 
