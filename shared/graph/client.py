@@ -15,11 +15,12 @@ import requests
 from requests.adapters import HTTPAdapter
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 
+from shared.graph.answers import error_from_response, json_body
 from shared.graph.auth import TokenProvider
 from shared.graph.batching import BatchRequest, BatchResponse, chunked, run_batch, validate_batch
-from shared.graph.errors import GraphConnectionError, GraphError, error_class_for
+from shared.graph.errors import GraphConnectionError, GraphError
 from shared.graph.mailbox_gate import MAILBOX_GATE, MailboxGate
-from shared.graph.retry_policy import Backoff, is_retryable_status, parse_retry_after
+from shared.graph.retry_policy import Backoff, is_retryable_status
 
 # Immutable ids survive moves between folders; UTC times keep our date arithmetic honest.
 PREFER = 'IdType="ImmutableId", outlook.timezone="UTC"'
@@ -199,8 +200,8 @@ class GraphClient:
                     f"no answer ({type(exc).__name__})", method=method, url=shown, attempts=attempt
                 ) from None
         if response.status_code < 400:
-            return _json_body(response)
-        raise _error_from_response(response, method, shown, attempt)
+            return json_body(response)
+        raise error_from_response(response, method, shown, attempt)
 
     def _wait(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
@@ -267,37 +268,6 @@ def _param_text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
-
-
-def _json_body(response: requests.Response) -> dict[str, Any] | None:
-    if response.status_code == 204 or not response.content:
-        return None
-    try:
-        body = response.json()
-    except ValueError:
-        return None
-    return body if isinstance(body, dict) else {"value": body}
-
-
-def _error_from_response(response: requests.Response, method: str, shown: str, attempt: int) -> GraphError:
-    code: str | None = None
-    message = response.reason or ""
-    request_id = response.headers.get("request-id")
-    try:
-        error = response.json().get("error") or {}
-    except (ValueError, AttributeError):
-        error = {}
-    if isinstance(error, dict):
-        code = str(error.get("code") or "") or None
-        message = str(error.get("message") or message)
-        inner = error.get("innerError") or {}
-        if isinstance(inner, dict):
-            request_id = request_id or inner.get("request-id")
-    retry_after = parse_retry_after(response.headers.get("Retry-After"))
-    return error_class_for(response.status_code)(
-        message, status=response.status_code, code=code or response.reason or None, method=method, url=shown,
-        request_id=request_id, attempts=attempt, retry_after=retry_after,
-    )
 
 
 def _is_transient(exc: BaseException) -> bool:

@@ -19,6 +19,7 @@ from shared.services.archive.requests import job_of
 from shared.services.archive.starts import ArchiveStarts, StartingClient, is_running, start_archive
 from shared.services.audit import AuditService
 from shared.storage.errors import EntityNotFoundError, StaleEntityError
+from shared.storage.models import AuditStatus
 from shared.storage.protocols import ConflictRepository, JobRepository
 from shared.storage.query import MAX_PAGE_SIZE
 
@@ -35,20 +36,14 @@ class ResolutionPlan:
     instance_id: str | None
 
 
+@dataclass
 class ConflictResolution:
-    def __init__(
-        self,
-        conflicts: ConflictRepository,
-        jobs: JobRepository,
-        audit: AuditService,
-        starts: ArchiveStarts,
-        clock: Callable[[], dt.datetime],
-    ) -> None:
-        self._conflicts = conflicts
-        self._jobs = jobs
-        self._audit = audit
-        self._starts = starts
-        self._clock = clock
+    conflicts: ConflictRepository
+    jobs: JobRepository
+    audit: AuditService
+    starts: ArchiveStarts
+    clock: Callable[[], dt.datetime]
+
 
     async def resolve(
         self, client: StartingClient, conflict_id: str, keep: list[str], note: str | None, by: str
@@ -73,7 +68,7 @@ class ConflictResolution:
         return resolved, plan.instance_id
 
     def plan(self, conflict_id: str, keep: list[str], note: str | None = None) -> ResolutionPlan:
-        conflict = self._conflicts.get(conflict_id)
+        conflict = self.conflicts.get(conflict_id)
         if conflict is None:
             raise NotFound(f"no conflict '{conflict_id}'")
         if conflict.status == "resolved":
@@ -90,39 +85,31 @@ class ConflictResolution:
             )
         if not kept:
             return ResolutionPlan(conflict, kept, note, None, None)
-        job = job_of(self._jobs, conflict.user)
+        job = job_of(self.jobs, conflict.user)
         # The day is archived again as a whole: what earlier resolutions of that day kept stays approved.
         approved = list(dict.fromkeys([*kept, *self._kept_earlier(conflict)]))
         day = conflict.date.isoformat()
         # The timer's instance id for a job's day, so a scheduled archive of that day still running is seen.
-        start = (self._starts.for_job(job.model_copy(update={"strict": True}), day, approved) if job
-                 else self._starts.for_user(conflict.user, day, strict=True, approved_keys=approved))
+        start = (self.starts.for_job(job.model_copy(update={"strict": True}), day, approved) if job
+                 else self.starts.for_user(conflict.user, day, strict=True, approved_keys=approved))
         archive, instance_id = start.request, start.instance_id
         return ResolutionPlan(conflict, kept, note, archive, instance_id)
 
     def commit(self, plan: ResolutionPlan, by: str) -> Conflict:
-        resolved = plan.conflict.resolved(by=by, kept=plan.keep, note=plan.note, at=self._clock())
+        resolved = plan.conflict.resolved(by=by, kept=plan.keep, note=plan.note, at=self.clock())
         try:
-            saved = self._conflicts.save(resolved)
+            saved = self.conflicts.save(resolved)
         except (StaleEntityError, EntityNotFoundError):
             raise StateConflict(f"conflict '{plan.conflict.id}' changed while it was being resolved") from None
         dropped = [item.event_id for item in plan.conflict.items if item.event_id not in plan.keep]
         try:
-            self._audit.record(
-                action=ACTION,
-                operation="resolve",
-                resource=f"conflicts/{plan.conflict.id}",
-                status="success",
-                message=f"resolved by {by}: {len(plan.keep)} kept, {len(dropped)} left out",
-                details={"kept": plan.keep, "dropped": dropped, "note": plan.note,
-                         "date": plan.conflict.date.isoformat(), "archive_instance_id": plan.instance_id},
-                correlation_id=plan.instance_id,
-                user=plan.conflict.user,
-            )
+            self._record(plan, "success", f"resolved by {by}: {len(plan.keep)} kept, {len(dropped)} left out",
+                         {"kept": plan.keep, "dropped": dropped, "note": plan.note,
+                          "date": plan.conflict.date.isoformat(), "archive_instance_id": plan.instance_id})
         except Exception:
             # An unaudited resolution must not stand (its archive would never start): open the conflict again,
             # so the client's retry resolves it instead of being refused as a second resolution.
-            self._conflicts.save(plan.conflict.model_copy(update={"etag": saved.etag}))
+            self.conflicts.save(plan.conflict.model_copy(update={"etag": saved.etag}))
             raise
         return saved
 
@@ -130,21 +117,19 @@ class ConflictResolution:
         """Undo `commit` after the archive failed to start, and say so in the audit trail."""
         reopened = resolved.model_copy(
             update={"status": "open", "resolved_by": None, "resolved_at": None, "kept": [], "note": None,
-                    "updated_at": self._clock()}
+                    "updated_at": self.clock()}
         )
-        self._conflicts.save(reopened)
-        self._audit.record(
-            action=ACTION,
-            operation="resolve",
-            resource=f"conflicts/{resolved.id}",
-            status="failure",
-            message=f"the archive of the kept events could not be started; the conflict is open again: {reason}",
-            correlation_id=plan.instance_id,
-            user=resolved.user,
-        )
+        self.conflicts.save(reopened)
+        self._record(plan, "failure",
+                     f"the archive of the kept events could not be started; the conflict is open again: {reason}")
+
+    def _record(self, plan: ResolutionPlan, status: AuditStatus, message: str,
+                details: dict[str, object] | None = None) -> None:
+        self.audit.record(action=ACTION, operation="resolve", resource=f"conflicts/{plan.conflict.id}", status=status,
+                          message=message, details=details, correlation_id=plan.instance_id, user=plan.conflict.user)
 
     def _kept_earlier(self, conflict: Conflict) -> list[str]:
-        resolved = self._conflicts.query(
+        resolved = self.conflicts.query(
             user=conflict.user, start=conflict.date, end=conflict.date, status="resolved", page_size=MAX_PAGE_SIZE
         )
         return [event_id for other in resolved.items for event_id in other.kept]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -63,36 +64,26 @@ def resync_days(today: date) -> list[date]:
     return [today + timedelta(days=offset) for offset in range(-RESYNC_DAYS_BACK, RESYNC_DAYS_AHEAD + 1)]
 
 
+@dataclass
 class LiveRules:
-    def __init__(
-        self,
-        calendars: CalendarGateway,
-        jobs: JobRepository,
-        privacy_log: PrivacyLog,
-        issue_log: IssueLog,
-        conflicts: ConflictRepository,
-        audit: AuditService,
-        index: SourceIndex,
-        clock: Callable[[], datetime],
-    ) -> None:
-        self._calendars = calendars
-        self._jobs = jobs
-        self._privacy_log = privacy_log
-        self._issue_log = issue_log
-        self._conflicts = conflicts
-        self._audit = audit
-        self._index = index
-        self._clock = clock
+    calendars: CalendarGateway
+    jobs: JobRepository
+    privacy_log: PrivacyLog
+    issue_log: IssueLog
+    conflicts: ConflictRepository
+    audit: AuditService
+    index: SourceIndex
+    clock: Callable[[], datetime]
 
     def now(self) -> datetime:
-        return self._clock()
+        return self.clock()
 
     def job_for(self, user: str, job_id: str | None) -> ArchiveJob:
         """The user's archive job (calendars, time zone, mode), or the defaults when there is none."""
-        job = self._jobs.get(job_id) if job_id else None
+        job = self.jobs.get(job_id) if job_id else None
         if job is None:
             wanted = user.strip().lower()
-            job = next((j for j in self._jobs.list() if j.user.strip().lower() == wanted), None)
+            job = next((j for j in self.jobs.list() if j.user.strip().lower() == wanted), None)
         return job or ArchiveJob(user=user)
 
     def on_change(self, message: ChangeMessage) -> LiveOutcome:
@@ -100,7 +91,7 @@ class LiveRules:
         if message.change_type == "deleted":
             return self._note_deletion(job, message.user, message.event_id)
         try:
-            event = self._calendars.get_event(message.user, message.event_id)
+            event = self.calendars.get_event(message.user, message.event_id)
         except GraphNotFoundError:
             return LiveOutcome(event_id=message.event_id, skipped="the event no longer exists")
         if source_key_of(event):
@@ -110,7 +101,7 @@ class LiveRules:
         except AppointmentParseError as error:
             log.warning("live rules skipped an unreadable event: %s", error)
             return LiveOutcome(event_id=message.event_id, skipped=f"unreadable: {error}")
-        source_id = self._calendars.resolve(message.user, job.source_calendar).id
+        source_id = self.calendars.resolve(message.user, job.source_calendar).id
         if focus.type == "seriesMaster":
             # calendarView never returns masters; marking the master private marks every occurrence.
             outcome = LiveOutcome(event_id=focus.id)
@@ -126,14 +117,14 @@ class LiveRules:
 
     def resync_day(self, message: ResyncDayMessage) -> LiveOutcome:
         job = self.job_for(message.user, message.job_id)
-        source_id = self._calendars.resolve(message.user, job.source_calendar).id
+        source_id = self.calendars.resolve(message.user, job.source_calendar).id
         return self._apply_day(job, message.user, source_id, message.day, None)
 
     def _series_in(self, user: str, source_id: str, master: Appointment, tz: str) -> bool:
         """Whether the source calendar shows occurrences of the series in its first days (a master has no calendar
         of its own in the event we read). A series none of whose first occurrences remain is left to the archive."""
         start, _ = local_day_window(owning_day(master, tz), tz)
-        events = self._calendars.read_window(user, source_id, start, start + SERIES_LOOKAHEAD)
+        events = self.calendars.read_window(user, source_id, start, start + SERIES_LOOKAHEAD)
         return any(master.id in (event.get("id"), event.get("seriesMasterId")) for event in events)
 
     # -- one day ---------------------------------------------------------------------------------------------------
@@ -143,51 +134,51 @@ class LiveRules:
     ) -> LiveOutcome:
         """All rules for the day's appointments, or, with a `focus`, those that concern that one appointment."""
         start, end = local_day_window(day, job.timezone)
-        events = self._calendars.read_window(user, source_id, start, end)
+        events = self.calendars.read_window(user, source_id, start, end)
         outcome = LiveOutcome(event_id=focus.id if focus else None, day=day)
         if focus is not None and all(event.get("id") != focus.id for event in events):
             outcome.skipped = "not in the source calendar"
             return outcome
-        now = self._clock()
+        now = self.clock()
         is_marker = focus is not None and marker_kind(focus.subject) is not None
         wants_copies = start < now if focus is None else (focus.end <= now or is_marker)
         archive_id = self._archive_id(user, job) if wants_copies else None
         copies = []
         if archive_id is not None:
             # Markers may move a copy across midnight: look a day either side, as the archive does.
-            copies = self._calendars.read_window(user, archive_id, start - timedelta(days=1), end + timedelta(days=1))
+            copies = self.calendars.read_window(user, archive_id, start - timedelta(days=1), end + timedelta(days=1))
         plan = plan_day(events, copies, day, job.timezone, source_id, job.strict)
 
         focus_id = focus.id if focus else None
         changes = [c for c in plan.privacy_changes if focus_id is None or c.event_id == focus_id]
         self._make_private(user, changes, outcome)
-        self._issue_log.record(user, day, plan.issues, source=LIVE)
+        self.issue_log.record(user, day, plan.issues, source=LIVE)
         outcome.issues = len(plan.issues)
         # A marker is merged into its meeting and never in a group itself: the whole day's groups concern it.
         group_focus = None if is_marker else focus_id
         groups = [g for g in plan.conflicts
                   if group_focus is None or any(i.event_id == group_focus for i in [*g.items, *g.auto_dropped])]
         if groups:
-            self._conflicts.upsert_many([_conflict(user, day, group) for group in groups])
+            self.conflicts.upsert_many([_conflict(user, day, group) for group in groups])
             outcome.conflicts = len(groups)
         if archive_id is not None:
             focus_key = None if focus is None or is_marker else source_key(source_id, focus)
             self._update_copies(user, archive_id, plan, focus_key, now, outcome)
         if focus is not None:
-            self._index.remember(SourceEntry(user=user, event_id=focus.id, source_key=source_key(source_id, focus),
+            self.index.remember(SourceEntry(user=user, event_id=focus.id, source_key=source_key(source_id, focus),
                                              day=day))
         return outcome
 
     def _make_private(self, user: str, changes: list[PrivacyChange], outcome: LiveOutcome) -> None:
         for change in changes:
-            with self._audit.audited("privacy", "mark_private", f"{user}/events/{change.event_id}",
+            with self.audit.audited("privacy", "mark_private", f"{user}/events/{change.event_id}",
                                      user=user) as scope:
                 scope.details.update({"old": change.old, "new": change.new, "reason": PRIVACY_REASON,
                                       "trigger": LIVE})
-                self._calendars.patch_event(user, change.event_id, {"sensitivity": change.new})
-                self._privacy_log.record(PrivacyChangeRecord(
+                self.calendars.patch_event(user, change.event_id, {"sensitivity": change.new})
+                self.privacy_log.record(PrivacyChangeRecord(
                     user=user, event_id=change.event_id, subject=change.subject, old=change.old, new=change.new,
-                    changed_at=self._clock(), changed_by=LIVE, reason=PRIVACY_REASON,
+                    changed_at=self.clock(), changed_by=LIVE, reason=PRIVACY_REASON,
                 ))
                 scope.message = f"marked private (was {change.old})"
             outcome.privacy_changed.append(change.event_id)
@@ -204,10 +195,10 @@ class LiveRules:
         if not writes:
             return
         requests = [EventWriteRequest(key=w.source_key, copy_id=w.copy_id, payload=w.payload) for w in writes]
-        results = self._calendars.write_events(user, archive_id, requests)
+        results = self.calendars.write_events(user, archive_id, requests)
         failed = []
         for write, result in zip(writes, results, strict=True):
-            self._audit.record(
+            self.audit.record(
                 action="archive", operation="update_copy", resource=f"{user}/archive/{write.copy_id}",
                 status="success" if result.ok else "failure",
                 message="archive copy updated from its changed source" if result.ok
@@ -225,15 +216,15 @@ class LiveRules:
 
     def _note_deletion(self, job: ArchiveJob, user: str, event_id: str) -> LiveOutcome:
         """The archive keeps its copy; the copy's audit trail records that the source went away."""
-        entry = self._index.get(user, event_id)
+        entry = self.index.get(user, event_id)
         copy: dict[str, Any] | None = None
         archive_id = self._archive_id(user, job)
         if archive_id is not None:
-            copy = self._calendars.find_by_source_event(user, archive_id, event_id)
+            copy = self.calendars.find_by_source_event(user, archive_id, event_id)
             if copy is None and entry is not None:  # a copy written before copies named their source event
-                copy = self._calendars.find_by_source_key(user, archive_id, entry.source_key)
+                copy = self.calendars.find_by_source_key(user, archive_id, entry.source_key)
         copy_id = str(copy["id"]) if copy and copy.get("id") else None
-        self._audit.record(
+        self.audit.record(
             action="archive", operation="source_deleted",
             resource=f"{user}/archive/{copy_id}" if copy_id else f"{user}/events/{event_id}",
             status="success",
@@ -245,12 +236,12 @@ class LiveRules:
             user=user,
         )
         if entry is not None:
-            self._index.forget(user, event_id)
+            self.index.forget(user, event_id)
         return LiveOutcome(event_id=event_id, day=entry.day if entry else None, deletion_noted=True)
 
     def _archive_id(self, user: str, job: ArchiveJob) -> str | None:
         try:
-            return self._calendars.resolve(user, job.archive_calendar).id
+            return self.calendars.resolve(user, job.archive_calendar).id
         except CalendarNotFoundError:
             return None  # nothing archived yet for this user
 

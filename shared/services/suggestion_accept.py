@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import KW_ONLY, dataclass
 from typing import Any
 
 from shared.domain.errors import InvalidInput, NotFound
@@ -23,63 +24,60 @@ from shared.storage.protocols import PrivacyLog, SuggestionRepository
 ACCEPT_REASON = "category suggestion accepted: a work appointment"
 
 
+@dataclass
 class Acceptance:
-    def __init__(
-        self, suggestions: SuggestionRepository, events: EventWriter, privacy_log: PrivacyLog, rules: RuleAdmin,
-        known: Callable[[str], list[str]], *, archive_calendar: str = "Archive",
-        clock: Callable[[], dt.datetime] = utc_now,
-    ) -> None:
-        self._archive_calendar = archive_calendar
-        self._suggestions = suggestions
-        self._events = events
-        self._privacy = privacy_log
-        self._rules = rules
-        self._known = known
-        self._clock = clock
+    suggestions: SuggestionRepository
+    events: EventWriter
+    privacy_log: PrivacyLog
+    rules: RuleAdmin
+    known: Callable[[str], list[str]]
+    _: KW_ONLY
+    archive_calendar: str = "Archive"
+    clock: Callable[[], dt.datetime] = utc_now
 
     def accept(self, suggestion: Suggestion, by: str, *, category: str | None, remember: bool) -> AcceptResult:
         user = suggestion.user
         chosen = suggestion.category
         if category is not None and category.strip() != suggestion.category:
-            known = self._known(user)
+            known = self.known(user)
             canonical = canonical_category(category, known)
             if canonical is None:
                 raise InvalidInput("category", f"{category!r} is not one of the user's known categories")
             chosen = canonical
         try:
-            source = self._events.get_event(user, suggestion.event_id)
+            source = self.events.get_event(user, suggestion.event_id)
         except GraphNotFoundError:
             raise NotFound(f"the appointment of suggestion {suggestion.id} no longer exists") from None
         restore = self._restorable(suggestion, source)
         patch = _patch(source, chosen, restore)
-        self._events.patch_event(user, suggestion.event_id, patch)
+        self.events.patch_event(user, suggestion.event_id, patch)
         copy = self._archive_copy(user, suggestion.event_id)
         if copy is not None and copy.get("id"):
-            self._events.patch_event(user, str(copy["id"]), _patch(copy, chosen, restore))
+            self.events.patch_event(user, str(copy["id"]), _patch(copy, chosen, restore))
         if restore is not None:
-            self._privacy.record(PrivacyChangeRecord(
+            self.privacy_log.record(PrivacyChangeRecord(
                 user=user, event_id=suggestion.event_id, subject=suggestion.subject, old=PRIVATE, new=restore,
-                changed_at=self._clock(), changed_by=by, reason=ACCEPT_REASON))
+                changed_at=self.clock(), changed_by=by, reason=ACCEPT_REASON))
         rule_id = self._remember(suggestion, chosen, by) if remember else None
-        saved = self._suggestions.save(suggestion.model_copy(update={
-            "status": "accepted", "accepted_category": chosen, "decided_at": self._clock(), "decided_by": by}))
+        saved = self.suggestions.save(suggestion.model_copy(update={
+            "status": "accepted", "accepted_category": chosen, "decided_at": self.clock(), "decided_by": by}))
         return AcceptResult(suggestion=saved, source_updated=True, archive_copy_updated=copy is not None,
                             sensitivity_restored=restore, rule_id=rule_id)
 
     def _archive_copy(self, user: str, event_id: str) -> dict[str, Any] | None:
         # `/users/{id}/events` covers the default calendar only, so the archive calendar is named.
         try:
-            archive = self._events.resolve(user, self._archive_calendar)
+            archive = self.events.resolve(user, self.archive_calendar)
         except CalendarNotFoundError:
             return None  # never archived: only the appointment itself gets the category
-        return self._events.find_by_source_event(user, archive.id, event_id)
+        return self.events.find_by_source_event(user, archive.id, event_id)
 
     def _restorable(self, suggestion: Suggestion, source: dict[str, Any]) -> str | None:
         """The sensitivity before our privacy rule made the appointment private, when that is why it is private
         (travel stays private: the rule has another reason to keep it so)."""
         if str(source.get("sensitivity") or "").lower() != PRIVATE or is_travel(suggestion.subject):
             return None
-        changes = [c for c in self._privacy.for_user(suggestion.user) if c.event_id == suggestion.event_id]
+        changes = [c for c in self.privacy_log.for_user(suggestion.user) if c.event_id == suggestion.event_id]
         if not changes:
             return None
         latest = max(changes, key=lambda c: c.changed_at)
@@ -97,7 +95,7 @@ class Acceptance:
         except ValueError:
             raise InvalidInput("remember", "this appointment has no subject words or attendee domains to make "
                                            "a rule from") from None
-        return self._rules.create(suggestion.user, draft, by).id
+        return self.rules.create(suggestion.user, draft, by).id
 
 
 def _patch(event: dict[str, Any], category: str, sensitivity: str | None) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import KW_ONLY, dataclass
 from typing import Any
 
 from shared.domain.appointment import Appointment, AppointmentParseError
@@ -34,31 +35,20 @@ from shared.storage.protocols import PrivacyLog, SuggestionRepository, Suggestio
 logger = logging.getLogger(__name__)
 
 
+@dataclass
 class SuggestionService:
-    def __init__(
-        self,
-        rules: SuggestionRuleRepository,
-        suggestions: SuggestionRepository,
-        known: KnownCategories,
-        history: HistoryReader,
-        privacy_log: PrivacyLog,
-        audit: AuditService,
-        model: ModelPass,
-        acceptance: Acceptance,
-        *,
-        threshold: float = DEFAULT_THRESHOLD,
-        clock: Callable[[], dt.datetime] = utc_now,
-    ) -> None:
-        self._rules = rules
-        self._suggestions = suggestions
-        self._known = known
-        self._history = history
-        self._privacy = privacy_log
-        self._audit = audit
-        self._model = model
-        self._acceptance = acceptance
-        self._threshold = threshold
-        self._clock = clock
+    rules: SuggestionRuleRepository
+    suggestions: SuggestionRepository
+    known: KnownCategories
+    history: HistoryReader
+    privacy_log: PrivacyLog
+    audit: AuditService
+    model: ModelPass
+    acceptance: Acceptance
+    _: KW_ONLY
+    threshold: float = DEFAULT_THRESHOLD
+    clock: Callable[[], dt.datetime] = utc_now
+
 
     # -- suggest ---------------------------------------------------------------------------------------------------
 
@@ -74,7 +64,7 @@ class SuggestionService:
             logger.exception("category suggestions failed for a run")
             reason = f"suggestions failed: {type(error).__name__}"
             try:
-                self._audit.record("suggestions", "suggest", f"suggestions/{user}", "failure", reason, user=user,
+                self.audit.record("suggestions", "suggest", f"suggestions/{user}", "failure", reason, user=user,
                                    correlation_id=correlation_id)
             except Exception:
                 logger.exception("could not record the failed suggestion run")
@@ -85,15 +75,15 @@ class SuggestionService:
     ) -> SuggestionRun:
         issues: list[str] = []
         appointments = _parsed(raw, issues)
-        now = self._clock()
-        rules = self._rules.list(user)
-        ours = {c.event_id for c in self._privacy.for_user(user, now - dt.timedelta(days=HISTORY_DAYS))
+        now = self.clock()
+        rules = self.rules.list(user)
+        ours = {c.event_id for c in self.privacy_log.for_user(user, now - dt.timedelta(days=HISTORY_DAYS))
                 if c.new == "private" and c.changed_by in PRIVACY_RULE_AUTHORS}
         wanted = [a for a in appointments if needs_suggestion(a, rules, ours)]
         if not wanted:
-            return SuggestionRun(user=user, model="off" if self._model.model is None else "on", issues=issues)
-        past_events = self._history.events(user, now - dt.timedelta(days=HISTORY_DAYS), now)
-        known = self._known.for_user(user, past_events)  # once per run
+            return SuggestionRun(user=user, model="off" if self.model.model is None else "on", issues=issues)
+        past_events = self.history.events(user, now - dt.timedelta(days=HISTORY_DAYS), now)
+        known = self.known.for_user(user, past_events)  # once per run
         past = _parsed(past_events, [])
         found: dict[str, tuple[str, SuggestionSource, float, str, str | None]] = {}
         for appt in wanted:
@@ -103,11 +93,11 @@ class SuggestionService:
                 found[appt.id] = (category, "rule", 1.0, f"rule: {describe(rule)}", rule.id)
                 continue
             answer = history_answer(appt, past, now)
-            if answer is not None and answer.confidence >= self._threshold:
+            if answer is not None and answer.confidence >= self.threshold:
                 found[appt.id] = (answer.category, "history", answer.confidence, answer.reason, None)
         left = [a for a in wanted if a.id not in found]
         items = [model_item(a, str(i + 1), timezone) for i, a in enumerate(left)]
-        model = self._model.run(user, items, known, [describe(r) for r in rules if not r.personal], now.date())
+        model = self.model.run(user, items, known, [describe(r) for r in rules if not r.personal], now.date())
         for appt, item in zip(left, items, strict=True):
             said = model.answers.get(item.ref)
             if said is not None and said.category != "unknown" and canonical_category(said.category, known):
@@ -130,11 +120,11 @@ class SuggestionService:
             if appt.id not in found:
                 continue
             category, source, confidence, reason, rule_id = found[appt.id]
-            if confidence < self._threshold:
+            if confidence < self.threshold:
                 hidden += 1
                 continue
             sid = suggestion_id(user, appt.id)
-            existing = self._suggestions.get(user, sid)
+            existing = self.suggestions.get(user, sid)
             if existing is not None and existing.status != "open":
                 continue  # a decision stands; re-runs do not ask again
             suggestion = Suggestion(
@@ -143,7 +133,7 @@ class SuggestionService:
                 attendee_domains=sorted(attendee_domains(appt)), series_master_id=appt.series_master_id,
                 created_at=now, etag=existing.etag if existing else None,
             )
-            shown.append(SuggestionView.of(self._suggestions.save(suggestion)))
+            shown.append(SuggestionView.of(self.suggestions.save(suggestion)))
         return shown, hidden
 
     def _record(self, run: SuggestionRun, correlation_id: str | None) -> None:
@@ -152,10 +142,10 @@ class SuggestionService:
                    "tokens": run.usage.total_tokens}
         if run.model == "unavailable":
             # Once per run, however many batches were left: the reason is what the reader needs.
-            self._audit.record("suggestions", "model", f"suggestions/{run.user}", "failure",
+            self.audit.record("suggestions", "model", f"suggestions/{run.user}", "failure",
                                f"suggestions unavailable: {run.model_reason}", details, user=run.user,
                                correlation_id=correlation_id)
-        self._audit.record("suggestions", "suggest", f"suggestions/{run.user}",
+        self.audit.record("suggestions", "suggest", f"suggestions/{run.user}",
                            "partial" if run.model == "unavailable" else "success",
                            f"{len(run.suggestions)} suggestion(s) for {run.considered} appointment(s)", details,
                            user=run.user, correlation_id=correlation_id)
@@ -168,12 +158,12 @@ class SuggestionService:
     ) -> list[Suggestion]:
         if start is not None and end is not None and end < start:
             raise InvalidInput("to", "the end is before the start")
-        return [s for s in self._suggestions.query(user, start, end, status) if s.confidence >= self._threshold]
+        return [s for s in self.suggestions.query(user, start, end, status) if s.confidence >= self.threshold]
 
     def get(self, user: str | None, suggestion_id_: str) -> Suggestion:
         if not _is_id(suggestion_id_):
             raise InvalidInput("id", "a suggestion id is 24 lower-case hexadecimal characters")
-        found = self._suggestions.get(user, suggestion_id_)
+        found = self.suggestions.get(user, suggestion_id_)
         if found is None:
             raise NotFound(f"no suggestion {suggestion_id_}")
         return found
@@ -182,8 +172,8 @@ class SuggestionService:
         self, user: str | None, suggestion_id_: str, by: str, *, category: str | None = None, remember: bool = False,
     ) -> AcceptResult:
         suggestion = self._open(user, suggestion_id_)
-        with self._audit.audited("suggestions", "accept", f"suggestions/{suggestion.id}", user=by) as scope:
-            result = self._acceptance.accept(suggestion, by, category=category, remember=remember)
+        with self.audit.audited("suggestions", "accept", f"suggestions/{suggestion.id}", user=by) as scope:
+            result = self.acceptance.accept(suggestion, by, category=category, remember=remember)
             scope.details = {"owner": suggestion.user, "event_id": suggestion.event_id,
                              "category": result.suggestion.accepted_category, "source": suggestion.source,
                              "archive_copy_updated": result.archive_copy_updated,
@@ -192,9 +182,9 @@ class SuggestionService:
 
     def reject(self, user: str | None, suggestion_id_: str, by: str) -> Suggestion:
         suggestion = self._open(user, suggestion_id_)
-        with self._audit.audited("suggestions", "reject", f"suggestions/{suggestion.id}", user=by) as scope:
-            rejected = self._suggestions.save(suggestion.model_copy(update={
-                "status": "rejected", "decided_at": self._clock(), "decided_by": by}))
+        with self.audit.audited("suggestions", "reject", f"suggestions/{suggestion.id}", user=by) as scope:
+            rejected = self.suggestions.save(suggestion.model_copy(update={
+                "status": "rejected", "decided_at": self.clock(), "decided_by": by}))
             scope.details = {"owner": suggestion.user, "event_id": suggestion.event_id,
                              "category": suggestion.category, "source": suggestion.source}
         return rejected

@@ -9,11 +9,12 @@ from dataclasses import dataclass, field
 
 from cronsim import CronSim
 
-from shared.domain.dates import DateExpressionError, UnknownTimeZoneError, load_zone, parse_date_expression
-from shared.domain.errors import InvalidInput, UseCaseError
+from shared.domain.dates import UnknownTimeZoneError, load_zone
+from shared.domain.errors import UseCaseError
 from shared.domain.jobs import ArchiveJob
 from shared.graph.errors import GraphError
 from shared.services.audit import AuditService
+from shared.services.periods import period_of
 from shared.services.timesheets import TimesheetService
 from shared.storage.protocols import DedupStore, JobRepository
 
@@ -24,14 +25,7 @@ log = logging.getLogger(__name__)
 
 
 def timesheet_period(date_expression: str, timezone: str, now: dt.datetime) -> tuple[dt.date, dt.date]:
-    try:
-        zone = load_zone(timezone)
-    except UnknownTimeZoneError as error:
-        raise InvalidInput("timezone", str(error)) from None
-    try:
-        span = parse_date_expression(date_expression, now.astimezone(zone).date())
-    except DateExpressionError as error:
-        raise InvalidInput("date", str(error)) from None
+    span = period_of(date_expression, timezone, now)
     return span.start, span.end
 
 
@@ -44,43 +38,43 @@ class MonthlyTick:
         return f"timesheet timer: {len(self.built)} jobs built, {len(self.failed)} failed"
 
 
+@dataclass
 class MonthlyTimesheets:
     """Each job with timesheets on gets last month's timesheets built and uploaded at the scheduled local time."""
 
-    def __init__(self, jobs: JobRepository, timesheets: Callable[[str | None], TimesheetService], marks: DedupStore,
-                 audit: AuditService, schedule: str, clock: Callable[[], dt.datetime]) -> None:
-        self._jobs = jobs
-        self._timesheets = timesheets
-        self._marks = marks
-        self._audit = audit
-        self._schedule = schedule
-        self._clock = clock
+    jobs: JobRepository
+    timesheets: Callable[[str | None], TimesheetService]
+    marks: DedupStore
+    audit: AuditService
+    schedule: str
+    clock: Callable[[], dt.datetime]
+
 
     def run_due(self) -> MonthlyTick:
         tick = MonthlyTick()
-        now = self._clock()
-        for job in self._jobs.list(enabled_only=True):
+        now = self.clock()
+        for job in self.jobs.list(enabled_only=True):
             if not job.timesheets:
                 continue
             mark = ""
             try:
                 occurrence = self._last_occurrence(job, now)
                 mark = f"timesheets:{job.id}:{occurrence.isoformat()}"
-                if not self._marks.first_seen(mark, MARK_TTL):
+                if not self.marks.first_seen(mark, MARK_TTL):
                     continue
                 start, end = timesheet_period(DEFAULT_PERIOD, job.timezone, occurrence)
-                run = self._timesheets(job.archive_calendar).build(job.user, start, end, timezone=job.timezone,
+                run = self.timesheets(job.archive_calendar).build(job.user, start, end, timezone=job.timezone,
                                                                    upload=True)
                 tick.built.append(f"{job.id}: {len(run.timesheets)} timesheets")
             except (UseCaseError, GraphError, UnknownTimeZoneError) as error:
                 # One job's failure is recorded, the others go on, and the next tick tries this one again.
                 if mark:
-                    self._marks.forget(mark)
+                    self.marks.forget(mark)
                 tick.failed.append(f"{job.id}: {error}")
-                self._audit.record(action="timesheet", operation="monthly", resource=f"jobs/{job.id}",
+                self.audit.record(action="timesheet", operation="monthly", resource=f"jobs/{job.id}",
                                    status="failure", message=str(error)[:500], user=job.user)
         return tick
 
     def _last_occurrence(self, job: ArchiveJob, now: dt.datetime) -> dt.datetime:
         local_now = now.astimezone(load_zone(job.timezone))
-        return next(CronSim(self._schedule, local_now, reverse=True))
+        return next(CronSim(self.schedule, local_now, reverse=True))

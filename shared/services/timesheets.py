@@ -5,6 +5,7 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import KW_ONLY, dataclass
 from typing import Any
 
 from pydantic import ValidationError
@@ -37,27 +38,18 @@ MAX_PERIOD_DAYS = 366
 CHANGES_LOOKBACK_DAYS = 92  # issued periods this far back are re-read so their changes reach the next timesheet
 
 
+@dataclass
 class TimesheetService:
-    def __init__(
-        self,
-        archive: ArchiveReader,
-        conflicts: ConflictRepository,
-        customers: CustomerSettingsRepository,
-        store: TimesheetRepository,
-        audit: AuditService,
-        drive: DriveUploader | None = None,
-        *,
-        clock: Callable[[], dt.datetime] = utc_now,
-        folder: str = DEFAULT_FOLDER,
-    ) -> None:
-        self._archive = archive
-        self._conflicts = conflicts
-        self._customers = customers
-        self._store = store
-        self._audit = audit
-        self._drive = drive
-        self._clock = clock
-        self._folder = folder
+    archive: ArchiveReader
+    conflicts: ConflictRepository
+    customers: CustomerSettingsRepository
+    store: TimesheetRepository
+    audit: AuditService
+    drive: DriveUploader | None = None
+    _: KW_ONLY
+    clock: Callable[[], dt.datetime] = utc_now
+    folder: str = DEFAULT_FOLDER
+
 
     # -- build -----------------------------------------------------------------------------------------------------
 
@@ -67,14 +59,14 @@ class TimesheetService:
     ) -> TimesheetRun:
         user = checked_mailbox(user)
         period = _period(start, end, timezone)
-        if upload and self._drive is None:
+        if upload and self.drive is None:
             raise InvalidInput("upload", "OneDrive upload is not configured")
-        with self._audit.audited("timesheet", "build", f"timesheets/{period.start}/{period.end}", user=user) as scope:
+        with self.audit.audited("timesheet", "build", f"timesheets/{period.start}/{period.end}", user=user) as scope:
             issued = self._issued(user, period)
             window = _window(period, issued)
-            events = self._archive.events(user, *_utc_bounds(window, timezone))
+            events = self.archive.events(user, *_utc_bounds(window, timezone))
             result = build_timesheets(
-                events, period=period, timezone=timezone, settings_by_customer=self._customers.for_user(user),
+                events, period=period, timezone=timezone, settings_by_customer=self.customers.for_user(user),
                 unresolved_conflicts=self._conflict_views(user, window), issued=issued,
             )
             sheets = result.timesheets
@@ -84,7 +76,7 @@ class TimesheetService:
                     known = ", ".join(result.customers) or "none"
                     raise InvalidInput("customer", f"no entries for customer {customer!r} in the period; "
                                                    f"customers of the period: {known}")
-            loaded = load_template(self._store.template(user))
+            loaded = load_template(self.store.template(user))
             summaries = [self._keep(user, s, consultant or user, loaded.template, upload,
                                     _excluded_of(result.excluded, s.customer)) for s in sheets]
             message = (f"{len(summaries)} timesheet(s)" if summaries else "no entries in the period: no files written")
@@ -100,31 +92,31 @@ class TimesheetService:
     def _keep(self, user: str, sheet: Timesheet, consultant: str, template: Any, upload: bool,
               excluded: dict[str, int]) -> TimesheetSummary:
         timesheet_id = TimesheetRecord.make_id(user, sheet.customer, sheet.period)
-        existing = self._store.get(user, timesheet_id)
+        existing = self.store.get(user, timesheet_id)
         if existing is not None and existing.status == "issued":
             # An issued timesheet is never overwritten; its changes show in the next period's timesheet.
             return _summary(existing, sheet, excluded, note="period already issued: files kept as issued")
         files = []
         upload_errors: dict[str, str] = {}
-        for kind, (name, data) in render(sheet, consultant=consultant, report_date=self._clock().date(),
+        for kind, (name, data) in render(sheet, consultant=consultant, report_date=self.clock().date(),
                                          template=template, draft=True).items():
-            stored = self._store.put_file(user, timesheet_id, kind, name, data)
+            stored = self.store.put_file(user, timesheet_id, kind, name, data)
             if upload:
                 try:
                     stored = self._upload(user, timesheet_id, sheet.customer, stored, data, "replace")
                 except GraphError as error:  # audited by _upload; the file is kept and the run goes on
                     upload_errors[kind] = str(error)
             files.append(stored)
-        self._store.put_content(user, timesheet_id, sheet)
+        self.store.put_content(user, timesheet_id, sheet)
         record = TimesheetRecord(
             id=timesheet_id, user=user, customer=sheet.customer, period=sheet.period, timezone=sheet.timezone,
-            created_at=self._clock(), effort_hours=sheet.grand_total.effort_hours,
+            created_at=self.clock(), effort_hours=sheet.grand_total.effort_hours,
             billable_hours=sheet.grand_total.billable_hours, entries=len(sheet.entries),
             changes=len(sheet.changed_since_issued), needs_review=len(sheet.needs_review), files=files,
             etag=existing.etag if existing else None,
         )
         try:
-            record = self._store.save(record)
+            record = self.store.save(record)
         except StaleEntityError:
             raise StateConflict(f"timesheet {timesheet_id} changed while it was being built; try again") from None
         return _summary(record, sheet, excluded).model_copy(update={"upload_errors": upload_errors})
@@ -138,25 +130,25 @@ class TimesheetService:
         if record.status == "issued":
             raise StateConflict(f"timesheet {timesheet_id} was already issued on {record.issued_at} by "
                                 f"{record.issued_by}")
-        sheet = self._store.content(user, timesheet_id)
+        sheet = self.store.content(user, timesheet_id)
         if sheet is None:
             raise NotFound(f"timesheet {timesheet_id} has no stored content")
-        with self._audit.audited("timesheet", "issue", f"timesheets/{timesheet_id}", user=user) as scope:
-            issued = record.model_copy(update={"status": "issued", "issued_at": self._clock(), "issued_by": by})
+        with self.audit.audited("timesheet", "issue", f"timesheets/{timesheet_id}", user=user) as scope:
+            issued = record.model_copy(update={"status": "issued", "issued_at": self.clock(), "issued_by": by})
             try:
                 # The ETag makes a concurrent second issue fail here rather than issue twice.
-                issued = self._store.save(issued)
+                issued = self.store.save(issued)
             except StaleEntityError:
                 raise StateConflict(f"timesheet {timesheet_id} is being issued by someone else") from None
-            loaded = load_template(self._store.template(user))
+            loaded = load_template(self.store.template(user))
             files: builtins.list[TimesheetFile] = []
-            for kind, (name, data) in render(sheet, consultant=by, report_date=self._clock().date(),
+            for kind, (name, data) in render(sheet, consultant=by, report_date=self.clock().date(),
                                              template=loaded.template, draft=False).items():
-                stored = self._store.put_file(user, timesheet_id, kind, name, data)
-                if upload and self._drive is not None:
+                stored = self.store.put_file(user, timesheet_id, kind, name, data)
+                if upload and self.drive is not None:
                     stored = self._upload(user, timesheet_id, sheet.customer, stored, data, "fail")
                 files.append(stored)
-            issued = self._store.save(issued.model_copy(update={"files": files}))
+            issued = self.store.save(issued.model_copy(update={"files": files}))
             scope.details = {"customer": record.customer, "period": record.period.model_dump(mode="json"),
                              "billable_hours": float(record.billable_hours), "by": by}
             scope.message = f"issued {timesheet_id}"
@@ -166,7 +158,7 @@ class TimesheetService:
 
     def get(self, user: str | None, timesheet_id: str) -> TimesheetRecord:
         """The record; without `user`, found by its id alone (ids are unique across users)."""
-        record = self._store.get(user, timesheet_id) if user else self._store.find(timesheet_id)
+        record = self.store.get(user, timesheet_id) if user else self.store.find(timesheet_id)
         if record is None:
             raise NotFound(f"no timesheet {timesheet_id!r}" + (f" for {user}" if user else ""))
         return record
@@ -175,7 +167,7 @@ class TimesheetService:
         """A stored file of the timesheet: its name and bytes."""
         record = self.get(user, timesheet_id)
         stored = next((f for f in record.files if f.kind == kind), None)
-        data = self._store.read_file(stored.blob) if stored else None
+        data = self.store.read_file(stored.blob) if stored else None
         if stored is None or data is None:
             raise NotFound(f"timesheet {timesheet_id!r} has no {kind} file")
         return stored.name, data
@@ -183,17 +175,17 @@ class TimesheetService:
     def list(self, user: str, page_size: int = 50, continuation: str | None = None) -> Page[TimesheetRecord]:
         if not 1 <= page_size <= 1000:
             raise InvalidInput("page_size", "must be between 1 and 1000")
-        return self._store.list(user, page_size, continuation)
+        return self.store.list(user, page_size, continuation)
 
     # -- plumbing --------------------------------------------------------------------------------------------------
 
     def _upload(
         self, user: str, timesheet_id: str, customer: str, stored: TimesheetFile, data: bytes, behavior: str
     ) -> TimesheetFile:
-        assert self._drive is not None
-        path = f"{folder_for(self._folder, customer)}/{stored.name}"
-        with self._audit.audited("timesheet", "upload", f"drive/{path}", user=user) as scope:
-            item = self._drive.upload(user, path, data, content_type=CONTENT_TYPES[stored.kind],
+        assert self.drive is not None
+        path = f"{folder_for(self.folder, customer)}/{stored.name}"
+        with self.audit.audited("timesheet", "upload", f"drive/{path}", user=user) as scope:
+            item = self.drive.upload(user, path, data, content_type=CONTENT_TYPES[stored.kind],
                                       conflict_behavior=behavior)
             scope.details = {"timesheet": timesheet_id, "webUrl": item.web_url, "size": item.size,
                              "conflictBehavior": behavior}
@@ -202,14 +194,14 @@ class TimesheetService:
     def _issued(self, user: str, period: Period) -> builtins.list[IssuedSnapshot]:
         horizon = period.start - dt.timedelta(days=CHANGES_LOOKBACK_DAYS)
         wanted: dict[str, set[str]] = {}
-        for record in _all(lambda token: self._store.list(user, 500, token)):
+        for record in _all(lambda token: self.store.list(user, 500, token)):
             if record.status == "issued" and record.period.end >= horizon and record.period.start <= period.end:
                 wanted.setdefault(record.customer, set()).add(record.id)
-        return [snapshot for customer, ids in wanted.items() for snapshot in self._store.issued_for(user, customer)
+        return [snapshot for customer, ids in wanted.items() for snapshot in self.store.issued_for(user, customer)
                 if snapshot.timesheet_id in ids]
 
     def _conflict_views(self, user: str, window: Period) -> builtins.list[ConflictView]:
-        pages = _all(lambda token: self._conflicts.query(user=user, start=window.start, end=window.end,
+        pages = _all(lambda token: self.conflicts.query(user=user, start=window.start, end=window.end,
                                                           page_size=500, continuation=token))
         return [_conflict_view(c) for c in pages]
 

@@ -9,14 +9,11 @@ from pydantic import ValidationError
 
 from shared.domain.dates import (
     DEFAULT_TIME_ZONE,
-    DateExpressionError,
-    UnknownTimeZoneError,
-    load_zone,
-    parse_date_expression,
 )
 from shared.domain.errors import InvalidInput, field_of, message_of
 from shared.domain.jobs import DEFAULT_ARCHIVE_CALENDAR, ArchiveJob, slug
 from shared.services.archive.contracts import ArchiveRequest
+from shared.services.periods import period_of
 from shared.storage.protocols import JobRepository
 
 # Outlook keeps appointments between these days; outside them a day's window cannot even be computed everywhere.
@@ -36,14 +33,7 @@ def build_request(
     job_id: str | None = None,
     approved_keys: list[str] | None = None,
 ) -> ArchiveRequest:
-    try:
-        zone = load_zone(timezone)
-    except UnknownTimeZoneError as exc:
-        raise InvalidInput("timezone", str(exc)) from None
-    try:
-        span = parse_date_expression(date_expression, now.astimezone(zone).date())
-    except DateExpressionError as exc:
-        raise InvalidInput("date", str(exc)) from None
+    span = period_of(date_expression, timezone, now)
     for day in (span.start, span.end):
         if not FIRST_DAY <= day <= LAST_DAY:
             raise InvalidInput("date", f"{day.isoformat()} cannot be archived: Outlook calendars hold dates from "

@@ -105,8 +105,13 @@ def test_the_hourly_upkeep_creates_renews_recreates_and_deletes(stack: Stack) ->
     requests.post(run_upkeep, timeout=10)
     wait_for(lambda: not _records(stack), timeout=15)
     assert stack.sim.subscriptions() == []
-    operations = [r.operation for r in stack.audit("subscription")]
-    assert operations == ["create", "renew", "recreate", "delete"]
+
+    def audited() -> list[str] | None:
+        # The record goes first and its audit row right after: wait for the row rather than race it.
+        operations = [row.operation for row in stack.audit("subscription")]
+        return operations if operations[-1:] == ["delete"] else None
+
+    assert wait_for(audited, timeout=15, what="the delete's audit row") == ["create", "renew", "recreate", "delete"]
 
 
 def test_the_command_line_lists_renews_and_deletes(stack: Stack, capsys: pytest.CaptureFixture[str]) -> None:
