@@ -132,6 +132,8 @@ def test_a_run_that_cannot_finish_fails_with_an_audit_row_and_leaves_no_staged_d
     [row] = [r for r in container().audit_log.query(user=USER, page_size=1000).items if r.correlation_id == "doomed"]
     assert (row.operation, row.status) == ("archive_run", "failure")
     assert "Graph is unreachable" in row.message
+    # The reason, not the stack trace the SDK appends to an activity's failure (that goes to the log).
+    assert "Traceback" not in row.message + str(row.details) and 'File "' not in str(row.details)
     assert container().staging.delete_prefix("doomed/") == 0, "staged blobs were left behind"
 
 
@@ -154,6 +156,9 @@ def test_a_conflict_row_holds_every_item_with_its_times_show_as_importance_and_t
         (datetime(2026, 11, 10, 13, 0, tzinfo=UTC), datetime(2026, 11, 10, 14, 0, tzinfo=UTC)),
         (datetime(2026, 11, 10, 13, 30, tzinfo=UTC), datetime(2026, 11, 10, 14, 30, tzinfo=UTC)),
     ]
+    # Every field the plan knew reaches the row: the categories (published by the API) and the archive key.
+    assert [i.categories for i in items] == [["Acme Corp - billable"], ["Acme Corp - billable"]]
+    assert all(i.source_key for i in items) and items[0].source_key != items[1].source_key
     assert first.output["conflicts"] == 1
 
     run(engine, "conflict-2", start=day, end=day)

@@ -131,3 +131,43 @@ def test_two_mailboxes_whose_slugs_meet_get_different_instance_ids() -> None:
     assert dotted != dashed and dotted.startswith("archive-a-b-contoso-com-") and dotted.endswith("-2026-11-24")
     assert instance_id_for("A.B@Contoso.com", day, day) == dotted  # one mailbox, however it is written
     assert instance_id_for("job-7", day, day) == "archive-job-7-2026-11-24"
+
+
+def test_a_refused_start_of_a_run_that_finished_meanwhile_is_a_refusal_not_a_failure():
+    class FinishedMeanwhile(DurableClient):
+        """Refuses the start as running, and the run completes before the client asks about it."""
+
+        async def start_new(self, name: str, instance_id: str | None = None, client_input: Any = None) -> str:
+            self.statuses[instance_id or ""] = Status.Completed
+            raise Exception({"Message": "An Orchestration instance with the status Running already exists."})
+
+    assert asyncio.run(start_archive(FinishedMeanwhile(), "raced", REQUEST)) is False
+
+
+def test_the_timer_the_command_line_and_the_api_name_a_jobs_run_alike():
+    now = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)
+    job = ArchiveJob(id="team-megan", user="Megan@Contoso.example", timezone="Europe/Berlin", run_hour=1)
+    starts = ArchiveStarts(ListedJobs([job]), AuditService(InMemoryAuditLog()), clock=lambda: now)
+    client = DurableClient()
+
+    asyncio.run(starts.start_due(client))  # the timer
+    by_user = starts.for_user("megan@contoso.example", "2026-11-24")  # the command line's --user and the API's body
+
+    assert client.started == [starts.for_job(job, "2026-11-24").instance_id] == [by_user.instance_id]
+    assert by_user.instance_id == "archive-team-megan-2026-11-24" and by_user.request.job_id == "team-megan"
+
+
+def test_the_timer_skips_a_broken_job_audits_it_and_starts_the_others():
+    now = datetime(2026, 11, 25, 6, 0, tzinfo=UTC)
+    audit = InMemoryAuditLog()
+    jobs = [ArchiveJob(id="broken", user="bad-mailbox"), ArchiveJob(id="zone", user="z@contoso.example",
+                                                                      timezone="Mars/Olympus"),
+            ArchiveJob(id="adele", user="adele@contoso.example")]
+
+    tick = asyncio.run(start_due_archives(DurableClient(), jobs, now, audit))
+
+    assert tick.started == ["archive-adele-2026-11-24"]
+    assert [(b.job_id, "mailbox" in b.reason or "time zone" in b.reason) for b in tick.broken] == [
+        ("broken", True), ("zone", True)]
+    rows = audit.query().items
+    assert sorted(r.resource for r in rows if r.status == "failure") == ["jobs/broken", "jobs/zone"]
