@@ -1,29 +1,46 @@
-"""`make demo`: the daily archive end to end on the local stack (Azurite + Graph simulator), run twice."""
+"""`make demo`: the product end to end on the local stack (Azurite + Graph simulator): a week archived twice, then
+billed as timesheets. Every command it runs is printed as a person would type it."""
 
 from __future__ import annotations
 
 import json
 import os
+import shlex
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 
 from devtools.azurite import Azurite
 from devtools.graph_simulator import GraphSimulator
+from shared.cli.archive import SUMMARY_COLUMNS, print_summary
 
 SEED = Path(__file__).parent / "demo_data" / "week.json"
 USER = "adele.vance@contoso.example"
 WEEK = "2026-11-16 to 2026-11-22"
+ZONE = "Europe/London"
 TOKEN = "demo-token"
-console = Console()
+OUT = Path("demo-output") / "timesheets"
+# Where each fetched appointment went; together they are all of them.
+OUTCOMES = {"archived": "archived", "already_archived": "already archived", "failed": "failed",
+            "cancelled": "cancelled (never archived)", "markers_folded": "modification markers folded into their "
+            "meeting", "orphan_markers": "markers that matched no meeting (issues below)",
+            "held_back": "held back (strict mode)", "dropped": "dropped by auto-resolution (strict mode)"}
+console = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 200)
 
 
-def _archive(env: dict[str, str], *extra: str) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "shared", "archive", "--user", USER, "--date", WEEK, "--timezone", "Europe/London"]
-    return subprocess.run([*command, *extra], env=env, text=True, capture_output=True, timeout=300)
+def _shared(env: dict[str, str], *args: str) -> tuple[subprocess.CompletedProcess[str], str]:
+    command = [sys.executable, "-m", "shared", *args]
+    shown = "python -m shared " + " ".join(shlex.quote(a) for a in args)
+    return subprocess.run(command, env=env, text=True, capture_output=True, timeout=300), shown
+
+
+def _archive(env: dict[str, str]) -> tuple[subprocess.CompletedProcess[str], str]:
+    return _shared(env, "archive", "--user", USER, "--date", WEEK, "--timezone", ZONE, "--json")
 
 
 def _archive_copies(sim: GraphSimulator) -> int:
@@ -31,38 +48,66 @@ def _archive_copies(sim: GraphSimulator) -> int:
     return len(sim.events(USER, archive["id"]))
 
 
+def _story(summary: dict[str, Any]) -> None:
+    totals = {column: sum(day.get(column, 0) for day in summary["days"]) for column in SUMMARY_COLUMNS}
+    parts = " + ".join(f"{totals[key]} {label}" for key, label in OUTCOMES.items() if totals[key])
+    accounted = sum(totals[key] for key in OUTCOMES)
+    verdict = "every one accounted for" if accounted == totals["fetched"] else "SOME UNACCOUNTED FOR"
+    console.print(f"{totals['fetched']} appointments fetched = {parts}: {verdict}.")
+    console.print(f"private: {totals['privacy_updated']} appointments with no category (personal) or about travel "
+                  "were made private in the calendar, and their copies are private too; nothing is ever un-marked.")
+    for day in summary["days"]:
+        for conflict_id, subjects in zip(day["conflict_ids"], day["conflict_subjects"], strict=True):
+            console.print(escape(f"conflict {conflict_id} ({day['day']}: {' / '.join(subjects)}): both stay "
+                                 "archived and the overlap waits for a person. Resolve it with POST "
+                                 f"/api/conflicts/{conflict_id}/resolve {{\"keep\": [event ids]}} (README: Try "
+                                 "it by hand)."))
+
+
+def _timesheets(env: dict[str, str]) -> int:
+    result, shown = _shared(env, "timesheet", "--user", USER, "--date", WEEK, "--timezone", ZONE, "--out", str(OUT),
+                            "--json")
+    console.rule(f"Timesheets: {shown}")
+    if result.returncode != 0:
+        console.print(escape(result.stderr), style="red")
+        return result.returncode
+    for sheet in json.loads(result.stdout)["timesheets"]:
+        console.print(f"{escape(sheet['customer'])}: effort {sheet['effort_hours']:g} h, billable "
+                      f"{sheet['billable_hours']:g} h (travel {sheet['travel_hours']:g} h, billed "
+                      f"{sheet['travel_billable_hours']:g} h), {len(sheet['needs_review'])} to review; "
+                      f"{', '.join(sheet['files'].values())}")
+    return 0
+
+
 def run_demo() -> int:
     started = time.monotonic()
-    console.rule("Admin Assistant demo: archiving one week on the local stack")
+    console.rule("Admin Assistant demo: one week on the local stack")
     with Azurite() as azurite, GraphSimulator(token=TOKEN, latency_ms=5) as sim:
         sim.load_seed(SEED)
         console.print(f"Azurite tables at {azurite.connection_string.split('TableEndpoint=')[1].rstrip(';')}")
         console.print(f"Graph simulator at {sim.base_url}, mailbox {USER} seeded from {SEED.name}")
-        env = {
-            **os.environ,
-            "AzureWebJobsStorage": azurite.connection_string,
-            "GRAPH_BASE_URL": sim.base_url,
-            "GRAPH_ACCESS_TOKEN": TOKEN,
-        }
-        console.rule(f"First run: python -m shared archive --user {USER} --date '{WEEK}'")
-        first = _archive(env)
-        console.print(first.stdout, end="")
+        env = {**os.environ, "AzureWebJobsStorage": azurite.connection_string, "GRAPH_BASE_URL": sim.base_url,
+               "GRAPH_ACCESS_TOKEN": TOKEN}
+        first, shown = _archive(env)
+        console.rule(f"First run: {shown}")
         if first.returncode not in (0, 1):
-            console.print(first.stderr, style="red")
+            console.print(escape(first.stderr), style="red")
             return first.returncode
+        summary = json.loads(first.stdout)
+        print_summary([{"user": USER, **summary}])
+        _story(summary)
         copies = _archive_copies(sim)
-        console.rule("Second run: the same week again")
-        second = _archive(env, "--json")
+        second, shown = _archive(env)
+        console.rule(f"Second run, the same week again: {shown}")
         if second.returncode not in (0, 1):
-            console.print(second.stderr, style="red")
+            console.print(escape(second.stderr), style="red")
             return second.returncode
         again = json.loads(second.stdout)
         after = _archive_copies(sim)
-        console.print(
-            f"archived {again['archived']}, already archived {again['already_archived']}, "
-            f"conflicts {again['conflicts']}, failed {again['failed']}"
-        )
+        console.print(f"archived {again['archived']}, already archived {again['already_archived']}, "
+                      f"conflicts {again['conflicts']}, failed {again['failed']}")
         verdict = "nothing duplicated" if after == copies and again["archived"] == 0 else "DUPLICATES FOUND"
         console.print(f"Archive calendar holds {after} copies after both runs: [bold]{verdict}[/bold]")
+        billed = _timesheets(env)
     console.print(f"Demo finished in {time.monotonic() - started:.1f} s; Azurite and the simulator are stopped.")
-    return 0 if verdict == "nothing duplicated" else 1
+    return 0 if verdict == "nothing duplicated" and billed == 0 else 1

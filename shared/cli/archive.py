@@ -128,32 +128,34 @@ def _report(statuses: list[Any], json_output: bool, skipped: list[str]) -> int:
         }
         stdout.file.write(json.dumps(summary) + "\n")
     else:
-        _print_summary(outputs)
+        print_summary(outputs)
         for error in errors:
             stderr.print(f"[red]archive failed[/red] {escape(error)}")
     return 1 if failed or totals["failed"] else 0
 
 
-def _print_summary(outputs: list[dict[str, Any]]) -> None:
+SUMMARY_COLUMNS = ("fetched", "archived", "already_archived", "failed", "cancelled", "markers_folded",
+                   "orphan_markers", "held_back", "dropped", "privacy_updated", "conflicts")
+HEADINGS = ("fetched", "archived", "already", "failed", "cancelled", "markers", "orphans", "held", "dropped",
+            "private", "conflicts")
+
+
+def print_summary(outputs: list[dict[str, Any]]) -> None:
     # Subjects, calendar names and errors are text from a calendar, never rich markup: `[/red]` is a subject too.
     for output in outputs:
         table = Table(title=escape(f"{output['user']} ({output['instance_id']})"), title_justify="left")
-        for column in ("day", "fetched", "archived", "already", "private", "conflicts", "failed"):
-            table.add_column(column, justify="left" if column == "day" else "right")
+        table.add_column("day")
+        for heading in HEADINGS:
+            table.add_column(heading, justify="right")
         for day in output["days"]:
-            table.add_row(
-                day["day"], str(day["fetched"]), str(day["archived"]), str(day["already_archived"]),
-                str(day["privacy_updated"]), str(day["conflicts"]), str(day["failed"]),
-            )
-        private = sum(day["privacy_updated"] for day in output["days"])
-        table.add_row(
-            "total", str(output["fetched"]), str(output["archived"]), str(output["already_archived"]), str(private),
-            str(output["conflicts"]), str(output["failed"]), style="bold",
-        )
+            table.add_row(day["day"], *(str(day.get(column, 0)) for column in SUMMARY_COLUMNS))
+        totals = [str(sum(day.get(column, 0) for day in output["days"])) for column in SUMMARY_COLUMNS]
+        table.add_row("total", *totals, style="bold")
         stdout.print(table)
         for day in output["days"]:
-            for group in day["conflict_subjects"]:
-                stdout.print(f"[magenta]conflict[/magenta] {day['day']}: {escape(' / '.join(group))}")
+            for group, conflict_id in zip(day["conflict_subjects"], day.get("conflict_ids", []), strict=False):
+                stdout.print(f"[magenta]conflict[/magenta] {day['day']}: {escape(' / '.join(group))} "
+                             f"(id {conflict_id})")
             for failure in day["failures"]:
                 stdout.print(f"[red]failed[/red] {day['day']} {escape(failure['subject'])}: {escape(failure['error'])}")
         for issue in output["issues"]:

@@ -30,6 +30,8 @@ class DayPlan(BaseModel):
     day: date
     fetched: int
     cancelled: int = 0
+    markers_folded: int = 0  # merged into the meeting they modify, never archived themselves
+    orphan_markers: int = 0  # matched no meeting: reported as issues, not archived
     writes: list[EventWrite]
     already_archived: int
     conflicts: list[ConflictGroup]
@@ -116,6 +118,8 @@ def plan_day(
         day=day,
         fetched=len(owned),
         cancelled=len(owned) - len(active),
+        markers_folded=len(markers.applied),
+        orphan_markers=len(markers.orphans),
         writes=writes,
         already_archived=already_archived,
         conflicts=conflicts,

@@ -22,17 +22,25 @@ def test_the_demo_archives_the_sample_week_once_and_stops_what_it_started(tmp_pa
     # Nothing from the test session's own stack: the demo brings its own.
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("AzureWebJobs", "GRAPH_", "NOTIFICATION_", "ARCHIVE_"))}
-    env.update({"PYTHONPATH": str(ROOT), "COLUMNS": "200"})
+    env.update({"PYTHONPATH": str(ROOT)})  # piped, as in CI: the summary must not be squeezed to 80 columns
 
     demo = subprocess.run([sys.executable, "-m", "shared", "demo"], cwd=tmp_path, env=env, capture_output=True,
                           text=True, timeout=180)
 
     out = demo.stdout + demo.stderr
     assert demo.returncode == 0, out
-    assert re.search(r"│ total\s+│\s+39 │\s+33 │\s+0 │\s+6 │\s+1 │\s+0 │", out), out
-    assert "conflict 2026-11-19: Acme escalation / Globex contract review" in out
+    # total: fetched, archived, already, failed, cancelled, markers, orphans, held, dropped, private, conflicts
+    assert re.search(r"│ total\s+│\s+39 │\s+33 │\s+0 │\s+0 │\s+1 │\s+4 │\s+1 │\s+0 │\s+0 │\s+6 │\s+1 │", out), out
+    assert "39 appointments fetched = 33 archived + 1 cancelled" in out and "every one accounted for" in out
+    assert "conflict 2026-11-19: Acme escalation / Globex contract review (id 20261119-" in out
+    assert re.search(r'POST /api/conflicts/20261119-[0-9a-f]{20}/resolve \{"keep": \[event ids\]\}', out), out
+    assert "python -m shared archive --user adele.vance@contoso.example --date '2026-11-16 to 2026-11-22' " \
+           "--timezone Europe/London" in out
     assert "matched no meeting" in out and "Missing ' - ' separator" in out
     assert "archived 0, already archived 33, conflicts 1, failed 0" in out
     assert "Archive calendar holds 33 copies after both runs" in out
+    billed = dict(re.findall(r"^(\w[\w ]*): effort ([\d.]+) h", out, re.MULTILINE))
+    assert billed == {"Acme Corp": "10", "Globex": "6", "Initech": "3"}, out
+    assert (tmp_path / "demo-output" / "timesheets" / "Timesheet Globex 2026-11-16 to 2026-11-22 DRAFT.pdf").exists()
     ports = [int(p) for p in re.findall(r"(?:Azurite tables|Graph simulator) at http://127\.0\.0\.1:(\d+)", out)]
     assert len(ports) == 2 and not any(_listening(port) for port in ports)

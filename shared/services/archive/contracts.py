@@ -121,13 +121,21 @@ class RunFailure(BaseModel):
 
 
 class DayResult(BaseModel):
+    """One day's counts; every fetched appointment is in exactly one of archived, already_archived, failed,
+    cancelled, markers_folded, orphan_markers, held_back and dropped."""
+
     day: date
     fetched: int = 0
     archived: int = 0
     already_archived: int = 0
     conflicts: int = 0
     failed: int = 0
+    cancelled: int = 0
+    markers_folded: int = 0
+    orphan_markers: int = 0
     held_back: int = 0
+    dropped: int = 0
+    conflict_ids: list[str] = Field(default_factory=list)
     privacy_updated: int = 0
     conflict_subjects: list[list[str]] = Field(default_factory=list)
     failures: list[WriteFailure] = Field(default_factory=list)
