@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
+from fpdf.fonts import TTFFont
 
 from shared.domain.timesheet_models import Timesheet, TimesheetEntry
 from shared.reports.pdf_template import DEFAULT_TEMPLATE, PdfTemplate
@@ -56,15 +57,19 @@ def total_line(effort: Decimal, billable: Decimal) -> str:
 
 
 class _Document(FPDF):
-    def __init__(self, template: PdfTemplate) -> None:
+    def __init__(self, template: PdfTemplate, texts: Iterable[str]) -> None:
         super().__init__(orientation="L", unit="mm", format="A4")
         self.template = template
         self.set_auto_page_break(auto=False, margin=12)
         self.add_font(FAMILY, "", str(FONTS / "DejaVuSans.ttf"))
         self.add_font(FAMILY, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
-        for name, file in _FALLBACKS:
-            self.add_font(name, "", str(FONTS / file))
-        self.set_fallback_fonts([name for name, _ in _FALLBACKS], exact_match=False)
+        # The CJK and emoji fonts take a second to load: only a timesheet with such characters pays for them.
+        regular = self.fonts[FAMILY.lower()]
+        covered = regular.cmap if isinstance(regular, TTFFont) else {}
+        if any(ord(char) not in covered for char in set("".join(texts))):
+            for name, file in _FALLBACKS:
+                self.add_font(name, "", str(FONTS / file))
+            self.set_fallback_fonts([name for name, _ in _FALLBACKS], exact_match=False)
 
     def footer(self) -> None:
         self.set_y(-10)
@@ -76,7 +81,11 @@ def timesheet_pdf(
     sheet: Timesheet, *, consultant: str, report_date: dt.date, template: PdfTemplate = DEFAULT_TEMPLATE,
     draft: bool = False,
 ) -> bytes:
-    pdf = _Document(template)
+    texts = [sheet.customer, consultant, template.company_name, template.footer_text,
+             *(text for entry in sheet.entries for text in (entry.subject, entry.location, entry.comments,
+                                                           *entry.categories)),
+             *(change.subject for change in sheet.changed_since_issued)]
+    pdf = _Document(template, texts)
     pdf.set_title(f"Timesheet {sheet.customer} {sheet.period.start.isoformat()} - {sheet.period.end.isoformat()}")
     pdf.set_creator("admin-assistant")
     pdf.add_page()
@@ -171,7 +180,7 @@ class _Widths:
 
     def __init__(self, pdf: _Document, size_pt: float) -> None:
         self._pdf = pdf
-        self._families = (FAMILY, *(name for name, _ in _FALLBACKS))
+        self._families = (FAMILY, *(name for name, _ in _FALLBACKS if name.lower() in pdf.fonts))
         self._fonts: list[Any] = [pdf.fonts[family.lower()] for family in self._families]
         self._scale = size_pt * 0.001 / pdf.k
         self._size = size_pt
