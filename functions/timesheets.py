@@ -27,17 +27,14 @@ def timesheets_build(req: func.HttpRequest) -> func.HttpResponse:
     def work() -> func.HttpResponse:
         from functions.http.timesheet_models import TimesheetRequest, TimesheetRunView
         from shared.bootstrap import container
-        from shared.services.archive.requests import job_of
         from shared.services.timesheet_ports import run_document
-        from shared.services.timesheet_schedule import DEFAULT_PERIOD, timesheet_period
+        from shared.services.timesheet_schedule import TimesheetRequest as Asked
 
         body = read_body(req, TimesheetRequest)
         deps = container()
-        job = job_of(deps.jobs, body.user)
-        zone = body.timezone or (job.timezone if job else "UTC")
-        start, end = timesheet_period(body.date or DEFAULT_PERIOD, zone, deps.clock())
-        run = deps.timesheets().build(body.user, start, end, timezone=zone, customer=body.customer,
-                                      upload=body.upload)
+        asked = Asked.of(deps.jobs, body.user, body.date, body.timezone, deps.clock())
+        run = deps.timesheets().build(body.user, asked.start, asked.end, timezone=asked.timezone,
+                                      customer=body.customer, upload=body.upload)
         document = run_document(run, lambda sheet: _links(req, sheet.id, [f.kind for f in sheet.files]))
         return model_response(TimesheetRunView.model_validate(document), 201)
 

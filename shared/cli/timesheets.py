@@ -31,16 +31,13 @@ def timesheet(
     json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout.")] = False,
 ) -> int:
     """Build the timesheets of a period from the archive calendar, one per customer, as CSV and PDF files."""
-    from shared.services.archive.requests import job_of
     from shared.services.timesheet_ports import run_document
-    from shared.services.timesheet_schedule import timesheet_period
+    from shared.services.timesheet_schedule import TimesheetRequest
 
     deps = ready_container()
-    job = job_of(deps.jobs, user.strip())
-    zone = timezone or (job.timezone if job else "UTC")
-    start, end = timesheet_period(date, zone, deps.clock())
+    asked = TimesheetRequest.of(deps.jobs, user, date, timezone, deps.clock())
     service = deps.timesheets(archive)
-    run = service.build(user, start, end, timezone=zone, customer=customer, upload=upload)
+    run = service.build(user, asked.start, asked.end, timezone=asked.timezone, customer=customer, upload=upload)
     kinds = ("csv", "pdf") if file_format == "both" else (file_format,)
     written = {sheet.id: _write(service.file, sheet.id, kinds, out) for sheet in run.timesheets}
     summary = run_document(run, lambda sheet: written[sheet.id])

@@ -13,6 +13,7 @@ from shared.domain.dates import UnknownTimeZoneError, load_zone
 from shared.domain.errors import UseCaseError
 from shared.domain.jobs import ArchiveJob
 from shared.graph.errors import GraphError
+from shared.services.archive.requests import job_of
 from shared.services.audit import AuditService
 from shared.services.periods import period_of
 from shared.services.timesheets import TimesheetService
@@ -27,6 +28,23 @@ log = logging.getLogger(__name__)
 def timesheet_period(date_expression: str, timezone: str, now: dt.datetime) -> tuple[dt.date, dt.date]:
     span = period_of(date_expression, timezone, now)
     return span.start, span.end
+
+
+@dataclass(frozen=True)
+class TimesheetRequest:
+    """What a person asks for, read in their zone: the one given, else their archive job's, else UTC."""
+
+    timezone: str
+    start: dt.date
+    end: dt.date
+
+    @classmethod
+    def of(cls, jobs: JobRepository, user: str, date_expression: str | None, timezone: str | None,
+           now: dt.datetime) -> TimesheetRequest:
+        job = job_of(jobs, user.strip())
+        zone = timezone or (job.timezone if job else "UTC")
+        start, end = timesheet_period(date_expression or DEFAULT_PERIOD, zone, now)
+        return cls(zone, start, end)
 
 
 @dataclass
