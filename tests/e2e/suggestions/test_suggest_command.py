@@ -156,3 +156,23 @@ def test_the_archive_succeeds_when_the_model_fails(model_on: OpenAISimulator, st
     assert (result["archived"], result["failed"]) == (2, 0), result
     assert any("the model is unavailable" in issue for issue in result["issues"]), result["issues"]
 
+
+
+@pytest.mark.parametrize("fault", [None, "server_error"])
+def test_a_created_appointment_gets_its_suggestion_live(model_on: OpenAISimulator, stack: GraphSimulator,
+                                                        user: str, fault: Any) -> None:
+    """As the notification worker calls the live rules; a failing model costs the live rules nothing."""
+    from shared.services.notification_contracts import ChangeMessage
+
+    if fault:
+        model_on.fail_next(fault, times=10)
+    model_on.set_keywords({"globex": OTHER})
+    event = _add(stack, user, TODAY, "Globex onboarding", categories=[])
+    deps = container()
+
+    outcome = deps.live_rules.on_change(ChangeMessage(subscription_id="sub-1", user=user, change_type="created",
+                                                      event_id=event["id"]))
+
+    assert outcome.skipped is None and outcome.privacy_changed == [event["id"]]
+    listed = deps.suggestions().list(user)
+    assert [(s.event_id, s.category) for s in listed] == ([] if fault else [(event["id"], OTHER)])
