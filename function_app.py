@@ -3,10 +3,11 @@
 import azure.durable_functions as df
 import azure.functions as func
 
-from functions import api, archive, notifications, timesheets
+from functions import api, archive, notifications, suggestions, timesheets
 
 app = df.DFApp(http_auth_level=func.AuthLevel.FUNCTION)
 app.register_functions(archive.bp)
 app.register_functions(api.bp)
 app.register_functions(notifications.bp)
 app.register_functions(timesheets.bp)
+app.register_functions(suggestions.bp)

@@ -8,6 +8,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from shared.config import Settings
+from shared.suggestion_adapters import SuggestionAdapters
 
 if TYPE_CHECKING:
     from azure.storage.blob import BlobServiceClient
@@ -39,7 +40,7 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-class Adapters:
+class Adapters(SuggestionAdapters):
     """The storage, Graph and vault clients, each built on first use (no clients at import time)."""
 
     def __init__(self, settings: Settings, clock: Callable[[], datetime] = _now, **overrides: Any) -> None:

@@ -17,10 +17,14 @@ if TYPE_CHECKING:
     from shared.services.conflict_resolution import ConflictResolution
     from shared.services.customer_admin import CustomerAdmin
     from shared.services.job_admin import JobAdmin
+    from shared.services.known_categories import KnownCategories
     from shared.services.live_rules import LiveRules
     from shared.services.notification_worker import NotificationWorker
     from shared.services.notifications import NotificationIntake
+    from shared.services.rule_admin import RuleAdmin
     from shared.services.subscriptions import SubscriptionManager
+    from shared.services.suggestion_days import SuggestionDays
+    from shared.services.suggestions import SuggestionService
     from shared.services.timesheet_schedule import MonthlyTimesheets
     from shared.services.timesheets import TimesheetService
 
@@ -59,7 +63,7 @@ class Container(Adapters):
         from shared.services.live_rules import LiveRules
 
         return LiveRules(self.calendars, self.jobs, self.privacy_log, self.issue_log, self.conflicts, self.audit,
-                         self.source_index, self.clock)
+                         self.source_index, self.clock, suggest=self.suggestions().suggest)
 
     @property
     def subscription_manager(self) -> SubscriptionManager:
@@ -93,6 +97,46 @@ class Container(Adapters):
 
         return MonthlyTimesheets(self.jobs, self.timesheets, self.dedup, self.audit,
                                  self.settings.timesheet_schedule, self.clock)
+
+    @property
+    def known_categories(self) -> KnownCategories:
+        from shared.services.known_categories import KnownCategories
+        from shared.services.source_history import SourceCalendarReader
+
+        return KnownCategories(self.master_categories, SourceCalendarReader(self.calendars, self.jobs), self.clock)
+
+    @property
+    def rule_admin(self) -> RuleAdmin:
+        from shared.services.rule_admin import RuleAdmin
+
+        return RuleAdmin(self.suggestion_rules, self.known_categories.for_user, self.audit, clock=self.clock)
+
+    def suggestions(self, archive_calendar: str | None = None) -> SuggestionService:
+        """The suggestion use case; accepting also writes to the copy in `archive_calendar` (default `Archive`).
+        History is read from the user's source calendar (see shared/services/source_history.py)."""
+        from shared.domain.jobs import DEFAULT_ARCHIVE_CALENDAR
+        from shared.services.model_pass import ModelPass
+        from shared.services.source_history import SourceCalendarReader
+        from shared.services.suggestion_accept import Acceptance
+        from shared.services.suggestions import SuggestionService
+
+        known = self.known_categories
+        acceptance = Acceptance(self.suggestion_store, self.calendars, self.privacy_log, self.rule_admin,
+                                known.for_user, archive_calendar=archive_calendar or DEFAULT_ARCHIVE_CALENDAR,
+                                clock=self.clock)
+        model = ModelPass(self.category_model, self.model_cache, self.model_usage,
+                          self.settings.suggestion_daily_calls)
+        return SuggestionService(self.suggestion_rules, self.suggestion_store, known,
+                                 SourceCalendarReader(self.calendars, self.jobs), self.privacy_log, self.audit, model,
+                                 acceptance, threshold=self.settings.suggestion_threshold, clock=self.clock)
+
+    @property
+    def suggestion_days(self) -> SuggestionDays:
+        from shared.services.source_history import SourceCalendarReader
+        from shared.services.suggestion_days import SuggestionDays
+
+        return SuggestionDays(self.suggestions(), SourceCalendarReader(self.calendars, self.jobs), self.jobs,
+                              self.clock)
 
     @property
     def notification_worker(self) -> NotificationWorker:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from enum import StrEnum
 from functools import lru_cache
+from typing import Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 MAX_SUBSCRIPTION_MINUTES = 10_080
+DEFAULT_OPENAI_BASE_URL = "https://api.openai.com/v1"
 
 
 class SettingsError(RuntimeError):
@@ -60,6 +62,17 @@ class Settings(BaseSettings):
     timesheet_folder: str = Field(default="Timesheets/{customer}", min_length=1, alias="TIMESHEET_FOLDER")
     timesheet_schedule: str = Field(default="0 0 6 1 * *", alias="TIMESHEET_SCHEDULE")
 
+    # Category suggestions: OpenAI (or a compatible endpoint) with a key, or Azure OpenAI with the app's identity.
+    openai_api_key: str | None = Field(default=None, alias="OPENAI_API_KEY", repr=False)
+    openai_base_url: str | None = Field(default=None, alias="OPENAI_BASE_URL")
+    openai_model: str = Field(default="gpt-4o-mini", min_length=1, max_length=100, alias="OPENAI_MODEL")
+    openai_api_key_name: str = Field(default="openai-api-key", pattern=r"^[0-9A-Za-z-]{1,127}$",
+                                     alias="OPENAI_API_KEY_NAME")
+    azure_openai_endpoint: str | None = Field(default=None, alias="AZURE_OPENAI_ENDPOINT")
+    azure_openai_deployment: str | None = Field(default=None, max_length=64, alias="AZURE_OPENAI_DEPLOYMENT")
+    suggestion_daily_calls: int = Field(default=50, ge=0, le=10_000, alias="SUGGESTION_DAILY_CALLS")
+    suggestion_threshold: float = Field(default=0.6, ge=0, le=1, alias="SUGGESTION_THRESHOLD")
+
     @field_validator("timesheet_schedule")
     @classmethod
     def _ncrontab(cls, value: str) -> str:
@@ -74,7 +87,8 @@ class Settings(BaseSettings):
             raise ValueError(f"is not valid NCRONTAB: {error}") from None
         return value
 
-    @field_validator("graph_base_url", "notification_base_url", "key_vault_url")
+    @field_validator("graph_base_url", "notification_base_url", "key_vault_url", "openai_base_url",
+                     "azure_openai_endpoint")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
         if value is None:
@@ -105,6 +119,20 @@ class Settings(BaseSettings):
         if not self.storage_connection and not self.storage_account_name:
             raise ValueError("AzureWebJobsStorage (or AzureWebJobsStorage__accountName) is required")
         return self
+
+    @property
+    def model_provider(self) -> Literal["openai", "azure"] | None:
+        """Azure OpenAI when endpoint and deployment are set; OpenAI with a key in the environment, or a vault and
+        an explicitly configured base URL; else none (the model is off, rules and history still answer)."""
+        if self.azure_openai_endpoint and self.azure_openai_deployment:
+            return "azure"
+        if self.openai_api_key or (self.key_vault_url and self.openai_base_url):
+            return "openai"
+        return None
+
+    @property
+    def openai_endpoint(self) -> str:
+        return self.openai_base_url or DEFAULT_OPENAI_BASE_URL
 
     @property
     def effective_auth_mode(self) -> GraphAuthMode:

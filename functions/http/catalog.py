@@ -14,13 +14,17 @@ from pydantic import BaseModel
 
 from functions.http import models as m
 from functions.http import queries as q
+from functions.http import suggestion_models as sm
 from functions.http import timesheet_models as tm
 from shared.domain.jobs import JobSettings
+from shared.domain.suggestion_rules import SuggestionRule
+from shared.domain.suggestions import Suggestion
 from shared.services.audit_export import CONTINUATION_HEADER, MAX_EXPORT_ROWS
 from shared.services.category_check import CategoryCheckResult
 from shared.services.customer_admin import CustomerView
 from shared.services.health import HealthReport
 from shared.services.notification_contracts import ChangeNotificationBatch, LifecycleNotificationBatch
+from shared.services.suggestion_ports import AcceptResult
 
 JSON = "application/json"
 PROBLEM_JSON = "application/problem+json"
@@ -185,4 +189,49 @@ TIMESHEET_OPERATIONS: tuple[Operation, ...] = (
                           "(0 to 1); what is left out keeps its value. Audited."),
 )
 
-ROUTES: tuple[Operation, ...] = API_OPERATIONS + ARCHIVE_OPERATIONS + GRAPH_WEBHOOK_OPERATIONS + TIMESHEET_OPERATIONS
+SUGGESTION_ID = {"id": "Suggestion id (24 lower-case hexadecimal characters)"}
+RULE_ID = {"id": "Rule id (8 to 32 lower-case hexadecimal characters)"}
+DECIDED = {409: _problem("Already accepted or rejected.")}
+UNKNOWN_MAILBOX = {404: _problem("No such rule, or no such mailbox in Microsoft Graph.")}
+
+SUGGESTION_OPERATIONS: tuple[Operation, ...] = (
+    Operation("GET", "suggestions", "listSuggestions", "List category suggestions", "Suggestions",
+              {200: Reply("The user's suggestions.", sm.SuggestionList), **BAD_REQUEST, **UNAVAILABLE},
+              query=sm.SuggestionQuery,
+              description="Suggested categories for a user's uncategorised appointments (from their rules, their "
+                          "history or the language model), by the appointments' days and status."),
+    Operation("POST", "suggestions/{id}/accept", "acceptSuggestion", "Accept a category suggestion", "Suggestions",
+              {200: Reply("Accepted: the category is on the appointment and its archive copy.", AcceptResult),
+               **BAD_REQUEST, 404: _problem("No such suggestion, or its appointment no longer exists."),
+               **DECIDED, **TOO_LARGE, **UNAVAILABLE},
+              path_params=SUGGESTION_ID, body=sm.AcceptBody, body_required=False, body_summary="Acceptance",
+              description="Writes the category (or `category`, another known one) to the appointment and its archive "
+                          "copy, restores the sensitivity the privacy rule changed, and with `remember` makes a "
+                          "rule of it. Audited."),
+    Operation("POST", "suggestions/{id}/reject", "rejectSuggestion", "Reject a category suggestion", "Suggestions",
+              {200: Reply("Rejected; it is not suggested again.", Suggestion), **BAD_REQUEST,
+               404: _problem("No such suggestion."), **DECIDED, **UNAVAILABLE},
+              path_params=SUGGESTION_ID, description="Nothing in the calendar changes. Audited."),
+    Operation("GET", "rules", "listRules", "List suggestion rules", "Suggestions",
+              {200: Reply("The user's rules in the order they apply.", sm.RuleList), **BAD_REQUEST, **UNAVAILABLE},
+              query=q.UserQuery, description="The user is given in the query string."),
+    Operation("POST", "rules", "createRule", "Create a suggestion rule", "Suggestions",
+              {201: Reply("Created.", SuggestionRule), **BAD_REQUEST, **UNKNOWN_MAILBOX, **TOO_LARGE, **UNAVAILABLE},
+              body=sm.RuleBody, body_summary="Rule",
+              description="The user is given in the body. The category must be one of the user's known categories "
+                          "(or `personal`: matching appointments get no suggestion). Audited."),
+    Operation("GET", "rules/{id}", "getRule", "Get a suggestion rule", "Suggestions",
+              {200: Reply("The rule.", SuggestionRule), **BAD_REQUEST, **NOT_FOUND, **UNAVAILABLE},
+              path_params=RULE_ID, query=q.UserQuery, description="The user is given in the query string."),
+    Operation("PUT", "rules/{id}", "putRule", "Replace a suggestion rule", "Suggestions",
+              {200: Reply("Replaced.", SuggestionRule), **BAD_REQUEST, **UNKNOWN_MAILBOX, **TOO_LARGE,
+               **UNAVAILABLE},
+              path_params=RULE_ID, body=sm.RuleBody, body_summary="Rule",
+              description="The user is given in the body; the position is kept when left out. Audited."),
+    Operation("DELETE", "rules/{id}", "deleteRule", "Delete a suggestion rule", "Suggestions",
+              {204: Reply("Deleted."), **BAD_REQUEST, **NOT_FOUND, **UNAVAILABLE},
+              path_params=RULE_ID, query=q.UserQuery, description="The user is given in the query string. Audited."),
+)
+
+ROUTES: tuple[Operation, ...] = (API_OPERATIONS + ARCHIVE_OPERATIONS + GRAPH_WEBHOOK_OPERATIONS + TIMESHEET_OPERATIONS
+                                 + SUGGESTION_OPERATIONS)

@@ -77,12 +77,16 @@ def problem_for(error: Exception) -> func.HttpResponse | None:
     from azure.core.exceptions import AzureError
 
     from shared.config import SettingsError
+    from shared.graph.errors import GraphNotFoundError
     from shared.storage.errors import InvalidContinuationError
 
     if isinstance(error, UseCaseError):
         status, title = next(STATUS_OF[kind] for kind in type(error).__mro__ if kind in STATUS_OF)
         errors = error.errors if isinstance(error, InvalidInput) else []
         return problem(status, title, error.detail, [{"field": field, "message": message} for field, message in errors])
+    if isinstance(error, GraphNotFoundError):
+        # An unknown mailbox or calendar named in the request; Graph's request line is for the log, not the caller.
+        return problem(404, "Not Found", "the mailbox, calendar or appointment does not exist in Microsoft Graph")
     if isinstance(error, PayloadTooLarge):
         return problem(413, "Payload Too Large", str(error))
     if isinstance(error, InvalidContinuationError):

@@ -30,6 +30,11 @@ ROUTE_METHODS: dict[str, tuple[str, ...]] = {
     "timesheets/{id}/issue": ("POST",),
     "customers": ("GET",),
     "customers/{customer}": ("PUT",),
+    "suggestions": ("GET",),
+    "suggestions/{id}/accept": ("POST",),
+    "suggestions/{id}/reject": ("POST",),
+    "rules": ("GET", "POST"),
+    "rules/{id}": ("GET", "PUT", "DELETE"),
 }
 
 # Routes whose functions take no function key; their refusals take none either. Elsewhere a caller without the key

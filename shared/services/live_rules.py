@@ -24,6 +24,7 @@ from shared.domain.graph_time import GraphTimeError, parse_graph_datetime
 from shared.domain.jobs import ArchiveJob
 from shared.domain.markers import marker_kind
 from shared.domain.privacy import PrivacyChange, privacy_change
+from shared.domain.suggestions import has_valid_category
 from shared.graph.calendars import CalendarNotFoundError
 from shared.graph.errors import GraphNotFoundError
 from shared.graph.event_writes import EventWriteRequest
@@ -74,6 +75,8 @@ class LiveRules:
     audit: AuditService
     index: SourceIndex
     clock: Callable[[], datetime]
+    # A category suggestion for a created appointment that has none (the suggestion use case's `suggest`).
+    suggest: Callable[..., Any] | None = None
 
     def now(self) -> datetime:
         return self.clock()
@@ -113,7 +116,20 @@ class LiveRules:
                 return outcome
             self._make_private(message.user, [change], outcome)
             return outcome
-        return self._apply_day(job, message.user, source_id, owning_day(focus, job.timezone), focus)
+        outcome = self._apply_day(job, message.user, source_id, owning_day(focus, job.timezone), focus)
+        if message.change_type == "created" and not outcome.skipped:
+            self._suggest_for(message.user, focus, job.timezone)
+        return outcome
+
+    def _suggest_for(self, user: str, focus: Appointment, timezone: str) -> None:
+        """One appointment, bounded by the model's timeout and daily cap; a failure must not cost the live rules
+        (the use case records it), so it is logged and swallowed."""
+        if self.suggest is None or has_valid_category(focus):
+            return
+        try:
+            self.suggest(user, [focus], timezone=timezone)
+        except Exception:
+            log.exception("a live category suggestion failed")
 
     def resync_day(self, message: ResyncDayMessage) -> LiveOutcome:
         job = self.job_for(message.user, message.job_id)

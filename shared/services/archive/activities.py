@@ -168,7 +168,7 @@ def record_run(payload: dict[str, Any], deps: Container | None = None) -> dict[s
         privacy_updated=sum(b.privacy_updated for b in task.batches),
         conflict_subjects=[[item.subject for item in c.items] for c in plan.conflicts],
         failures=failures,
-        issues=plan.issues,
+        issues=[*plan.issues, *_suggestion_issues(deps, day)],
     )
     deps.audit.record(
         action="archive",
@@ -215,6 +215,22 @@ def record_failure(payload: dict[str, Any], deps: Container | None = None) -> No
         user=request.user,
     )
     deps.staging.delete_prefix(f"{failure.instance_id}/")
+
+
+def _suggestion_issues(deps: Container, day: DayTask) -> list[str]:
+    """Category suggestions for the day's uncategorised appointments, as lines of the run's issues. Bounded by the
+    model's timeout and daily cap; the use case records its own failures, and nothing here may fail the archive."""
+    try:
+        events = deps.staging.get_json(f"{day.staging_prefix}/events.json")
+        run = deps.suggestions(day.calendars.archive_name).suggest(
+            day.user, events, timezone=day.timezone, correlation_id=day.instance_id)
+    except Exception as error:
+        log.exception("category suggestions were skipped for %s", day.day)
+        return [f"suggestions skipped: {type(error).__name__}"]
+    lines = [f"suggestion: {s.subject} → {s.category} ({s.source}, {s.confidence:.2f})" for s in run.suggestions]
+    if run.model == "unavailable" and run.model_reason:
+        lines.append(f"suggestions: the model is unavailable ({run.model_reason})")
+    return lines
 
 
 def _conflict(day: DayTask, group: ConflictGroup) -> Conflict:
