@@ -1,5 +1,6 @@
-"""`make demo`: the product end to end on the local stack (Azurite + Graph simulator): a week archived twice, then
-billed as timesheets. Every command it runs is printed as a person would type it."""
+"""`make demo`: the product end to end on the local stack (Azurite, Graph and OpenAI simulators): a week archived
+twice, billed as timesheets, then categories suggested for what nobody categorised. Every command it runs is printed
+as a person would type it."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from rich.markup import escape
 
 from devtools.azurite import Azurite
 from devtools.graph_simulator import GraphSimulator
+from devtools.openai_simulator.simulator import OpenAISimulator
 from shared.cli.archive import SUMMARY_COLUMNS, print_summary
 
 SEED = Path(__file__).parent / "demo_data" / "week.json"
@@ -25,6 +27,11 @@ WEEK = "2026-11-16 to 2026-11-22"
 ZONE = "Europe/London"
 TOKEN = "demo-token"
 OUT = Path("demo-output") / "timesheets"
+NEXT_MONDAY = "2026-11-23"
+OPENAI_KEY = "sk-demo"
+# Three appointments nobody categorised: one a rule knows, one history knows, one only the model can place.
+UNCATEGORISED = (("Acme planning", "09:00", "10:00"), ("Globex sync", "10:30", "11:00"),
+                 ("Roadmap with the Initech team", "14:00", "15:00"))
 # Where each fetched appointment went; together they are all of them.
 OUTCOMES = {"archived": "archived", "already_archived": "already archived", "failed": "failed",
             "cancelled": "cancelled (never archived)", "markers_folded": "modification markers folded into their "
@@ -79,15 +86,43 @@ def _timesheets(env: dict[str, str]) -> int:
     return 0
 
 
+def _suggestions(env: dict[str, str], sim: GraphSimulator) -> int:
+    for subject, start, end in UNCATEGORISED:
+        sim.add_event(USER, {"subject": subject, "start": {"dateTime": f"{NEXT_MONDAY}T{start}:00", "timeZone": "UTC"},
+                             "end": {"dateTime": f"{NEXT_MONDAY}T{end}:00", "timeZone": "UTC"}, "categories": [],
+                             "showAs": "busy"})
+    rule, shown = _shared(env, "rules", "add", "--user", USER, "--category", "Acme Corp - billable",
+                          "--subject-word", "acme")
+    console.rule(f"Category suggestions. A rule: {shown}")
+    if rule.returncode != 0:
+        console.print(escape(rule.stderr), style="red")
+        return rule.returncode
+    result, shown = _shared(env, "suggest", "--user", USER, "--date", NEXT_MONDAY, "--json")
+    console.rule(f"Then: {shown}")
+    if result.returncode != 0:
+        console.print(escape(result.stderr), style="red")
+        return result.returncode
+    run = json.loads(result.stdout)
+    console.print(f"model: {run['model']} (the OpenAI simulator; it saw scrubbed subjects, never bodies or names)")
+    for item in run["suggestions"]:
+        console.print(escape(f"{item['subject']} → {item['category']} (from {item['source']}, confidence "
+                             f"{item['confidence']:.2f}: {item['reason']})"))
+    console.print("Accept one with POST /api/suggestions/<id>/accept: the category goes onto the appointment and its "
+                  "archive copy.")
+    return 0
+
+
 def run_demo() -> int:
     started = time.monotonic()
     console.rule("Admin Assistant demo: one week on the local stack")
-    with Azurite() as azurite, GraphSimulator(token=TOKEN, latency_ms=5) as sim:
+    with Azurite() as azurite, GraphSimulator(token=TOKEN, latency_ms=5) as sim, \
+            OpenAISimulator(api_key=OPENAI_KEY, keywords={"roadmap": "Billable - Initech"}) as model:
         sim.load_seed(SEED)
         console.print(f"Azurite tables at {azurite.connection_string.split('TableEndpoint=')[1].rstrip(';')}")
         console.print(f"Graph simulator at {sim.base_url}, mailbox {USER} seeded from {SEED.name}")
+        console.print(f"OpenAI simulator at {model.base_url}")
         env = {**os.environ, "AzureWebJobsStorage": azurite.connection_string, "GRAPH_BASE_URL": sim.base_url,
-               "GRAPH_ACCESS_TOKEN": TOKEN}
+               "GRAPH_ACCESS_TOKEN": TOKEN, "OPENAI_BASE_URL": model.base_url, "OPENAI_API_KEY": OPENAI_KEY}
         first, shown = _archive(env)
         console.rule(f"First run: {shown}")
         if first.returncode not in (0, 1):
@@ -108,6 +143,6 @@ def run_demo() -> int:
                       f"conflicts {again['conflicts']}, failed {again['failed']}")
         verdict = "nothing duplicated" if after == copies and again["archived"] == 0 else "DUPLICATES FOUND"
         console.print(f"Archive calendar holds {after} copies after both runs: [bold]{verdict}[/bold]")
-        billed = _timesheets(env)
+        billed = _timesheets(env) or _suggestions(env, sim)
     console.print(f"Demo finished in {time.monotonic() - started:.1f} s; Azurite and the simulator are stopped.")
     return 0 if verdict == "nothing duplicated" and billed == 0 else 1

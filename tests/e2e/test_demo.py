@@ -21,7 +21,7 @@ def _listening(port: int) -> bool:
 def test_the_demo_archives_the_sample_week_once_and_stops_what_it_started(tmp_path: Path) -> None:
     # Nothing from the test session's own stack: the demo brings its own.
     env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("AzureWebJobs", "GRAPH_", "NOTIFICATION_", "ARCHIVE_"))}
+           if not k.startswith(("AzureWebJobs", "GRAPH_", "NOTIFICATION_", "ARCHIVE_", "OPENAI_", "AZURE_OPENAI_"))}
     env.update({"PYTHONPATH": str(ROOT)})  # piped, as in CI: the summary must not be squeezed to 80 columns
 
     demo = subprocess.run([sys.executable, "-m", "shared", "demo"], cwd=tmp_path, env=env, capture_output=True,
@@ -42,5 +42,10 @@ def test_the_demo_archives_the_sample_week_once_and_stops_what_it_started(tmp_pa
     billed = dict(re.findall(r"^(\w[\w ]*): effort ([\d.]+) h", out, re.MULTILINE))
     assert billed == {"Acme Corp": "10", "Globex": "6", "Initech": "3"}, out
     assert (tmp_path / "demo-output" / "timesheets" / "Timesheet Globex 2026-11-16 to 2026-11-22 DRAFT.pdf").exists()
-    ports = [int(p) for p in re.findall(r"(?:Azurite tables|Graph simulator) at http://127\.0\.0\.1:(\d+)", out)]
-    assert len(ports) == 2 and not any(_listening(port) for port in ports)
+    # One suggestion from each source: the rule the demo adds, the week's history, and the model.
+    assert "Acme planning → Acme Corp - billable (from rule" in out
+    assert "Globex sync → Globex - billable (from history" in out
+    assert "Roadmap with the Initech team → Billable - Initech (from model" in out
+    ports = [int(p) for p in re.findall(r"(?:Azurite tables|Graph simulator|OpenAI simulator) at "
+                                        r"http://127\.0\.0\.1:(\d+)", out)]
+    assert len(ports) == 3 and not any(_listening(port) for port in ports)
