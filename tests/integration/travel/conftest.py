@@ -77,7 +77,7 @@ def routes_client_for() -> Callable[..., RoutesClient]:
 
 @pytest.fixture
 def travel_stack(
-    graph_sim: GraphSimulator, routes_sim: RoutesSimulator, table_store: TableStore,
+    graph_sim: GraphSimulator, routes_sim: RoutesSimulator, table_store: TableStore,  # noqa: F811
     table_name: Callable[[str], str], routes_client_for: Callable[..., RoutesClient],
 ) -> Iterator[Stack]:
     graph_sim.add_user(USER, display_name="Megan Bowen")
