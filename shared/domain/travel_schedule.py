@@ -14,6 +14,9 @@ from shared.domain.travel import Leg, LegKind
 
 # Fixed GUID (our property set) and a name of its own: travel appointments are not archive copies.
 TRAVEL_KEY_PROPERTY_ID = "String {2f5c8f8e-3b4a-4c55-9d2a-6a1e0c2b7d41} Name AdminAssistantTravelKey"
+# The id of the appointment a trip belongs to: a `deleted` notification names only that id, so the integrator finds
+# the trip (and the day to re-plan) by it.
+TRAVEL_ORIGIN_PROPERTY_ID = "String {2f5c8f8e-3b4a-4c55-9d2a-6a1e0c2b7d41} Name AdminAssistantTravelOrigin"
 OOF = "oof"
 PRIVATE = "private"
 ROUND_TO_MINUTES = 5
@@ -57,7 +60,8 @@ class PlannedTravel(BaseModel):
     def graph_body(self) -> dict[str, Any]:
         """The event as created: empty location, out of office, private, no reminder, keyed for re-plans."""
         return {**self.graph_patch(), "isReminderOn": False,
-                "singleValueExtendedProperties": [{"id": TRAVEL_KEY_PROPERTY_ID, "value": self.key}]}
+                "singleValueExtendedProperties": [{"id": TRAVEL_KEY_PROPERTY_ID, "value": self.key},
+                                                  {"id": TRAVEL_ORIGIN_PROPERTY_ID, "value": self.appointment_id}]}
 
     def graph_patch(self) -> dict[str, Any]:
         note = f"From {self.origin} to {self.destination}: {self.minutes} minutes"

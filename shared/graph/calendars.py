@@ -190,6 +190,19 @@ class CalendarService:
         """The copy made from the source event `event_id` (copies written since the property was introduced)."""
         return self._find_by_property(user, calendar_id, SOURCE_EVENT_PROPERTY_ID, event_id)
 
+    def events_with_property(
+        self, user: str, calendar_id: str | None, property_id: str, value: str
+    ) -> list[dict[str, Any]]:
+        """Every event carrying `value` in the single-value extended property `property_id`, that property
+        expanded (value match case-insensitive, as in Graph)."""
+        condition = (
+            f"singleValueExtendedProperties/Any(ep: ep/id eq {odata_string(property_id)} "
+            f"and ep/value eq {odata_string(value)})"
+        )
+        params = {"$filter": condition, "$expand": self._expand(property_id), "$top": 50}
+        return list(self._client.iter_pages(self._events_root(user, calendar_id, "events"), mailbox=user,
+                                            params=params))
+
     def _find_by_property(
         self, user: str, calendar_id: str | None, property_id: str, value: str
     ) -> dict[str, Any] | None:

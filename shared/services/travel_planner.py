@@ -16,7 +16,7 @@ from shared.domain.mailbox import checked_mailbox
 from shared.domain.places import UserPlaces
 from shared.domain.timestamps import utc_now
 from shared.domain.travel import plan_day
-from shared.domain.travel_schedule import OOF, TRAVEL_KEY_PROPERTY_ID, schedule
+from shared.domain.travel_schedule import OOF, TRAVEL_KEY_PROPERTY_ID, TRAVEL_ORIGIN_PROPERTY_ID, schedule
 from shared.domain.travel_sync import ExistingTravel, OofMark, TravelChanges, oof_marks, travel_changes
 from shared.graph.errors import GraphError
 from shared.graph.event_writes import EventWriteRequest, EventWriteResult
@@ -107,6 +107,7 @@ class TravelPlanner:
 
     def _apply(self, user: str, calendar_id: str, changes: TravelChanges, marks: list[OofMark],
                result: TravelDay) -> None:
+        changes = self._moved_from_other_days(user, changes)
         writes = [EventWriteRequest(key=p.key, payload=p.graph_body()) for p in changes.creates]
         writes += [EventWriteRequest(key=p.key, copy_id=event_id, payload=p.graph_patch())
                    for event_id, p in changes.updates]
@@ -132,6 +133,28 @@ class TravelPlanner:
                 user=user, event_id=mark.event_id, subject=mark.subject, old=mark.old, new=OOF,
                 changed_at=self.clock(), changed_by=self.changed_by, reason=OOF_REASON))
             result.oof_marked += 1
+
+    def _moved_from_other_days(self, user: str, changes: TravelChanges) -> TravelChanges:
+        """A meeting moved to another day brings its travel along: a trip with the key already elsewhere is
+        moved (updated) rather than created, so the key stays unique across the calendar."""
+        creates = []
+        for plan in changes.creates:
+            found = self.calendar.events_with_property(user, None, TRAVEL_KEY_PROPERTY_ID, plan.key)
+            if not found:
+                creates.append(plan)
+                continue
+            changes.updates.append((str(found[0]["id"]), plan))
+            changes.deletes.extend(str(extra["id"]) for extra in found[1:])
+        changes.creates = creates
+        return changes
+
+    def travel_days_of(self, user: str, event_id: str) -> list[dt.date]:
+        """Local days holding travel of the appointment `event_id` (which may be gone: a `deleted` notification
+        names only its id), so the integrator knows which days to re-plan."""
+        user = checked_mailbox(user)
+        zone = load_zone(self.places.settings(user).timezone)
+        found = self.calendar.events_with_property(user, None, TRAVEL_ORIGIN_PROPERTY_ID, event_id)
+        return sorted({Appointment.from_graph(e).start.astimezone(zone).date() for e in found})
 
 
 def _split(

@@ -193,3 +193,43 @@ def test_the_timesheet_bills_planned_travel_at_the_customers_travel_rate(travel_
         ("Travel to Contoso HQ", 50, 1.0, 0.5)]
     fabrikam = [(e.subject, float(e.billable_hours)) for e in sheets["Fabrikam"].travel]
     assert fabrikam == [("Travel to Fabrikam Plant", 0.25), ("Travel to Home", 0.25)]
+
+
+def test_a_meeting_moved_to_another_day_brings_its_travel_along(travel_stack: Stack) -> None:
+    a = travel_stack.add(meeting("09:00", "10:00", "Workshop", "Contoso HQ"))
+    travel_stack.planner.plan(USER, [DAY])
+    ids = sorted(e["id"] for e in travel_stack.travel_events())
+    tuesday = DAY + dt.timedelta(days=1)
+    travel_stack.graph.update_event(USER, a["id"], {
+        "start": {"dateTime": f"{tuesday}T09:00:00", "timeZone": "UTC"},
+        "end": {"dateTime": f"{tuesday}T10:00:00", "timeZone": "UTC"}})
+
+    run = travel_stack.planner.plan(USER, [tuesday])  # only the day it moved to
+
+    travel = travel_stack.travel_events()
+    assert sorted(e["id"] for e in travel) == ids and run.days[0].updated == 2
+    assert {e["start"]["dateTime"][:10] for e in travel} == {str(tuesday)}
+
+
+def test_the_days_to_replan_after_a_deletion_are_found_by_the_appointment_id(travel_stack: Stack) -> None:
+    a = travel_stack.add(meeting("09:00", "10:00", "Workshop", "Contoso HQ"))
+    travel_stack.planner.plan(USER, [DAY])
+    travel_stack.graph.delete_event(USER, a["id"])
+
+    days = travel_stack.planner.travel_days_of(USER, a["id"])
+    travel_stack.planner.plan(USER, days)
+
+    assert days == [DAY] and travel_stack.travel_events() == []
+
+
+def test_a_replan_replaces_the_alerts_of_the_day(travel_stack: Stack) -> None:
+    travel_stack.add(meeting("09:00", "10:00", "Workshop at Contoso", "Contoso HQ"))
+    b = travel_stack.add(meeting("10:10", "11:00", "Plant tour", "Fabrikam Plant"))
+    travel_stack.planner.plan(USER, [DAY])
+    travel_stack.graph.update_event(USER, b["id"], {
+        "start": {"dateTime": f"{DAY}T11:00:00", "timeZone": "UTC"},
+        "end": {"dateTime": f"{DAY}T12:00:00", "timeZone": "UTC"}})
+
+    run = travel_stack.planner.plan(USER, [DAY])
+
+    assert run.days[0].alerts == [] and travel_stack.planner.list_alerts(USER, DAY, DAY) == []
