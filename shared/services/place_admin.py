@@ -7,10 +7,11 @@ import builtins
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from shared.domain.dates import UnknownTimeZoneError, load_zone
-from shared.domain.errors import InvalidInput, NotFound
+from shared.domain.errors import InvalidInput, NotFound, StateConflict
 from shared.domain.mailbox import checked_mailbox
 from shared.domain.places import HOME, OFFICE, Place, PlaceKind, TravelSettings, UserPlaces, normalized
 from shared.services.audit import AuditService
+from shared.storage.errors import StaleEntityError
 from shared.storage.protocols import PlaceRepository
 
 
@@ -90,7 +91,10 @@ class PlaceAdmin:
             for weekday, name in chosen.items():
                 if known.named(name) is None and normalized(name) not in (normalized(HOME), normalized(OFFICE)):
                     raise InvalidInput(f"{field}.{weekday}", f"unknown place {name!r}; add it first")
-        saved = self._places.save_settings(user, updated)
+        try:
+            saved = self._places.save_settings(user, updated)
+        except StaleEntityError:
+            raise StateConflict("the travel settings changed meanwhile; read them again and retry") from None
         self._audit.record("travel", "update", "places/settings", "success", f"travel settings set by {by}",
                            details=checked.model_dump(mode="json", exclude_none=True), user=user)
         return saved

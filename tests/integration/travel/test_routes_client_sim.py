@@ -75,3 +75,10 @@ def test_the_simulator_refuses_a_missing_mask_and_a_past_departure(routes_sim: R
     masked = requests.post(url, json=body, timeout=5, headers={
         "X-Goog-Api-Key": routes_sim.api_key, "X-Goog-FieldMask": "routes.distanceMeters"})
     assert masked.json() == {"routes": [{"distanceMeters": 32000}]}
+
+
+def test_an_api_that_is_not_enabled_is_a_key_error(routes_sim: RoutesSimulator, routes_client_for: Build) -> None:
+    routes_sim.fail_next("permission_denied")
+    with pytest.raises(RoutingKeyError) as caught:
+        routes_client_for(routes_sim).duration("Home", "Contoso HQ", FUTURE)
+    assert caught.value.status == 403
