@@ -12,6 +12,7 @@ from urllib.parse import unquote
 from pydantic import BaseModel, ConfigDict
 
 from shared.domain.extended_properties import SOURCE_EVENT_PROPERTY_ID, SOURCE_KEY_PROPERTY_ID
+from shared.graph.batching import BatchRequest
 from shared.graph.client import GraphClient
 from shared.graph.errors import GraphNotFoundError
 from shared.graph.event_writes import EventWriteRequest, EventWriteResult, write_batch_items, write_results
@@ -152,6 +153,22 @@ class CalendarService:
         responses = self._client.batch_all(write_batch_items(user, calendar_id, writes), mailbox=user)
         return write_results(writes, responses)
 
+    def delete_events(self, user: str, event_ids: Sequence[str]) -> list[EventWriteResult]:
+        """DELETE each event through $batch, 20 per call; an event that is already gone (404) counts as deleted."""
+        if not event_ids:
+            return []
+        items = [BatchRequest(id=str(index + 1), method="DELETE", url=f"/users/{segment(user)}/events/{segment(e)}")
+                 for index, e in enumerate(event_ids)]
+        by_id = {r.id: r for r in self._client.batch_all(items, mailbox=user)}
+        results = []
+        for index, event_id in enumerate(event_ids):
+            response = by_id[str(index + 1)]
+            ok = response.ok or response.status == 404
+            results.append(EventWriteResult(key=event_id, ok=ok, event_id=event_id, status=response.status,
+                                            error=None if ok else response.describe_error(),
+                                            attempts=response.attempts))
+        return results
+
     def get_event(self, user: str, event_id: str) -> dict[str, Any]:
         body = self._client.request(
             "GET", f"/users/{segment(user)}/events/{segment(event_id)}", mailbox=user,
@@ -172,6 +189,19 @@ class CalendarService:
     def find_by_source_event(self, user: str, calendar_id: str | None, event_id: str) -> dict[str, Any] | None:
         """The copy made from the source event `event_id` (copies written since the property was introduced)."""
         return self._find_by_property(user, calendar_id, SOURCE_EVENT_PROPERTY_ID, event_id)
+
+    def events_with_property(
+        self, user: str, calendar_id: str | None, property_id: str, value: str
+    ) -> list[dict[str, Any]]:
+        """Every event carrying `value` in the single-value extended property `property_id`, that property
+        expanded (value match case-insensitive, as in Graph)."""
+        condition = (
+            f"singleValueExtendedProperties/Any(ep: ep/id eq {odata_string(property_id)} "
+            f"and ep/value eq {odata_string(value)})"
+        )
+        params = {"$filter": condition, "$expand": self._expand(property_id), "$top": 50}
+        return list(self._client.iter_pages(self._events_root(user, calendar_id, "events"), mailbox=user,
+                                            params=params))
 
     def _find_by_property(
         self, user: str, calendar_id: str | None, property_id: str, value: str

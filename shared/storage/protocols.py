@@ -15,13 +15,16 @@ from typing import Protocol
 from shared.ai.answers import ModelAnswer
 from shared.domain.conflicts import Conflict, ConflictStatus
 from shared.domain.jobs import ArchiveJob
+from shared.domain.places import Place, TravelSettings, UserPlaces
 from shared.domain.rounding import CustomerSettings
 from shared.domain.subscriptions import SubscriptionRecord
 from shared.domain.suggestion_rules import SuggestionRule
 from shared.domain.suggestions import Suggestion, SuggestionStatus
 from shared.domain.timesheet_models import IssuedSnapshot, Timesheet
+from shared.domain.travel_schedule import TravelAlert
 from shared.storage.models import AuditEntry, IssueRecord, Page, PrivacyChangeRecord
 from shared.storage.timesheet_records import TimesheetFile, TimesheetRecord
+from shared.storage.travel_times import CachedTravelTime, CacheMode
 
 DateBound = dt.date | dt.datetime
 
@@ -169,3 +172,29 @@ class ModelUsageCounter(Protocol):
     def used(self, user: str, day: dt.date) -> int: ...
 
     def take(self, user: str, day: dt.date, cap: int) -> bool: ...
+
+
+class PlaceRepository(Protocol):
+    def load(self, user: str) -> UserPlaces: ...
+
+    def places(self, user: str) -> builtins.list[Place]: ...
+
+    def settings(self, user: str) -> TravelSettings: ...
+
+    def save_place(self, user: str, place: Place) -> Place: ...
+
+    def delete_place(self, user: str, name: str) -> bool: ...
+
+    def save_settings(self, user: str, settings: TravelSettings) -> TravelSettings: ...
+
+
+class TravelTimeCache(Protocol):
+    def get(self, route: str, mode: CacheMode, hour: int) -> CachedTravelTime | None: ...
+
+    def put(self, item: CachedTravelTime) -> None: ...
+
+
+class TravelAlertRepository(Protocol):
+    def replace_day(self, user: str, day: dt.date, alerts: builtins.list[TravelAlert]) -> None: ...
+
+    def query(self, user: str, start: dt.date, end: dt.date) -> builtins.list[TravelAlert]: ...
