@@ -54,6 +54,7 @@ def archive(engine, user: str, instance_id: str) -> dict:
 
 
 SINGLE = "bench@contoso.example"
+UNCATEGORISED = ("plain@contoso.example", "suggested@contoso.example")  # archived with the model off, then on
 MAILBOXES = [f"user{n:02d}@contoso.example" for n in range(50)]
 SOLO = "solo@contoso.example"  # one more mailbox like those, archived on its own for comparison
 
@@ -96,6 +97,8 @@ def seed() -> dict:
     users = [{"upn": SINGLE, "events": [appointment(i, f"Appointment {i}") for i in range(400)]}]
     users += [{"upn": user, "events": [appointment(i, f"{user} appointment {i}") for i in range(40)]}
               for user in [*MAILBOXES, SOLO]]
+    users += [{"upn": user, "events": [{**appointment(i, f"Client meeting {i % 40}"), "categories": []}
+                                       for i in range(400)]} for user in UNCATEGORISED]
     return {"users": users}
 
 
@@ -161,6 +164,32 @@ def many_mailboxes() -> None:
           f"in parallel {50 * solo / wall:.1f}x faster")
 
 
+def suggestions_overhead() -> None:
+    """The same 400 uncategorised appointments archived with the model off and on: what suggestions add."""
+    from devtools.openai_simulator.simulator import OpenAISimulator
+
+    walls = []
+    with OpenAISimulator(api_key="sk-bench", keywords={"client": "Acme Corp - billable"}) as model:
+        model_on = {"OPENAI_BASE_URL": model.base_url, "OPENAI_API_KEY": "sk-bench"}
+        for user, settings in zip(UNCATEGORISED, ({}, model_on), strict=True):
+            for name in ("OPENAI_BASE_URL", "OPENAI_API_KEY"):
+                os.environ.pop(name, None)
+            os.environ.update(settings)
+            reset_container()
+            engine = new_engine()
+            started = time.perf_counter()
+            output = archive(engine, user, f"bench-{user.split('@')[0]}")
+            walls.append(time.perf_counter() - started)
+            engine.shutdown()
+        calls = len(model.requests)
+    suggested = sum(1 for issue in output["issues"] if issue.startswith("suggestion:"))
+    print(f"archive of 400 uncategorised appointments: {walls[0]:.2f} s with suggestions off, {walls[1]:.2f} s on "
+          f"(+{walls[1] - walls[0]:.2f} s; {calls} model calls, {suggested} suggestions listed)")
+    for name in ("OPENAI_BASE_URL", "OPENAI_API_KEY"):
+        os.environ.pop(name, None)
+    reset_container()
+
+
 def main() -> None:
     with Azurite() as azurite, SimulatorProcess(seed()) as sim:
         os.environ.update(
@@ -169,6 +198,7 @@ def main() -> None:
         )
         reset_container()
         single_mailbox(sim)
+        suggestions_overhead()
         many_mailboxes()
 
 
