@@ -95,7 +95,8 @@ class SuggestionService:
             answer = history_answer(appt, past, now)
             if answer is not None and answer.confidence >= self.threshold:
                 found[appt.id] = (answer.category, "history", answer.confidence, answer.reason, None)
-        left = [a for a in wanted if a.id not in found]
+        # With no known category the model could only answer `unknown`: no call is spent on that.
+        left = [a for a in wanted if a.id not in found] if known else []
         items = [model_item(a, str(i + 1), timezone) for i, a in enumerate(left)]
         model = self.model.run(user, items, known, [describe(r) for r in rules if not r.personal], now.date())
         for appt, item in zip(left, items, strict=True):
