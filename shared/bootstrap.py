@@ -112,9 +112,9 @@ class Container(Adapters):
         return RuleAdmin(self.suggestion_rules, self.known_categories.for_user, self.audit, clock=self.clock)
 
     def suggestions(self, archive_calendar: str | None = None) -> SuggestionService:
-        """The suggestion use case; accepting also writes to the copy in `archive_calendar` (default `Archive`).
+        """The suggestion use case; accepting also writes to the copy in `archive_calendar` (default: the archive
+        calendar of the user's job, else `Archive`).
         History is read from the user's source calendar (see shared/services/source_history.py)."""
-        from shared.domain.jobs import DEFAULT_ARCHIVE_CALENDAR
         from shared.services.model_pass import ModelPass
         from shared.services.source_history import SourceCalendarReader
         from shared.services.suggestion_accept import Acceptance
@@ -122,8 +122,7 @@ class Container(Adapters):
 
         known = self.known_categories
         acceptance = Acceptance(self.suggestion_store, self.calendars, self.privacy_log, self.rule_admin,
-                                known.for_user, archive_calendar=archive_calendar or DEFAULT_ARCHIVE_CALENDAR,
-                                clock=self.clock)
+                                known.for_user, archive_calendar=archive_calendar, jobs=self.jobs, clock=self.clock)
         model = ModelPass(self.category_model, self.model_cache, self.model_usage,
                           self.settings.suggestion_daily_calls)
         return SuggestionService(self.suggestion_rules, self.suggestion_store, known,

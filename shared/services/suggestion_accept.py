@@ -10,16 +10,18 @@ from typing import Any
 
 from shared.domain.errors import InvalidInput, NotFound
 from shared.domain.history import normalise_subject
+from shared.domain.jobs import DEFAULT_ARCHIVE_CALENDAR
 from shared.domain.privacy import PRIVATE, is_travel
 from shared.domain.suggestion_rules import MAX_WORDS, RuleConditions, RuleDraft
 from shared.domain.suggestions import PRIVACY_RULE_AUTHORS, Suggestion, canonical_category
 from shared.domain.timestamps import utc_now
 from shared.graph.calendars import CalendarNotFoundError
 from shared.graph.errors import GraphNotFoundError
+from shared.services.archive.requests import job_of
 from shared.services.rule_admin import RuleAdmin
 from shared.services.suggestion_ports import AcceptResult, EventWriter
 from shared.storage.models import PrivacyChangeRecord
-from shared.storage.protocols import PrivacyLog, SuggestionRepository
+from shared.storage.protocols import JobRepository, PrivacyLog, SuggestionRepository
 
 ACCEPT_REASON = "category suggestion accepted: a work appointment"
 
@@ -32,7 +34,8 @@ class Acceptance:
     rules: RuleAdmin
     known: Callable[[str], list[str]]
     _: KW_ONLY
-    archive_calendar: str = "Archive"
+    archive_calendar: str | None = None  # None: the archive calendar of the user's job, else `Archive`
+    jobs: JobRepository | None = None
     clock: Callable[[], dt.datetime] = utc_now
 
     def accept(self, suggestion: Suggestion, by: str, *, category: str | None, remember: bool) -> AcceptResult:
@@ -67,7 +70,7 @@ class Acceptance:
     def _archive_copy(self, user: str, event_id: str) -> dict[str, Any] | None:
         # `/users/{id}/events` covers the default calendar only, so the archive calendar is named.
         try:
-            archive = self.events.resolve(user, self.archive_calendar)
+            archive = self.events.resolve(user, self._archive_of(user))
         except CalendarNotFoundError:
             return None  # never archived: only the appointment itself gets the category
         return self.events.find_by_source_event(user, archive.id, event_id)
@@ -96,6 +99,13 @@ class Acceptance:
             raise InvalidInput("remember", "this appointment has no subject words or attendee domains to make "
                                            "a rule from") from None
         return self.rules.create(suggestion.user, draft, by).id
+
+
+    def _archive_of(self, user: str) -> str:
+        if self.archive_calendar:
+            return self.archive_calendar
+        job = job_of(self.jobs, user) if self.jobs is not None else None
+        return job.archive_calendar if job else DEFAULT_ARCHIVE_CALENDAR
 
 
 def _patch(event: dict[str, Any], category: str, sensitivity: str | None) -> dict[str, Any]:
