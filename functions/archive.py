@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -117,41 +118,36 @@ def archive_day_orchestrator(context: df.DurableOrchestrationContext) -> orchest
 
 @bp.activity_trigger(input_name="payload", activity=orchestration.RESOLVE_CALENDARS)
 def resolve_calendars(payload: dict[str, Any]) -> dict[str, Any]:
-    from shared.services.archive import activities
-
-    return activities.resolve_calendars(payload)
+    return _activities().resolve_calendars(payload)
 
 
 @bp.activity_trigger(input_name="payload", activity=orchestration.FETCH_DAY)
 def fetch_day(payload: dict[str, Any]) -> dict[str, Any]:
-    from shared.services.archive import activities
-
-    return activities.fetch_day(payload)
+    return _activities().fetch_day(payload)
 
 
 @bp.activity_trigger(input_name="payload", activity=orchestration.PLAN_DAY)
 def plan_day(payload: dict[str, Any]) -> dict[str, Any]:
-    from shared.services.archive import activities
-
-    return activities.plan_day(payload)
+    return _activities().plan_day(payload)
 
 
 @bp.activity_trigger(input_name="payload", activity=orchestration.WRITE_BATCH)
 def write_batch(payload: dict[str, Any]) -> dict[str, Any]:
-    from shared.services.archive import activities
-
-    return activities.write_batch(payload)
+    return _activities().write_batch(payload)
 
 
 @bp.activity_trigger(input_name="payload", activity=orchestration.RECORD_RUN)
 def record_run(payload: dict[str, Any]) -> dict[str, Any]:
-    from shared.services.archive import activities
-
-    return activities.record_run(payload)
+    return _activities().record_run(payload)
 
 
 @bp.activity_trigger(input_name="payload", activity=orchestration.RECORD_FAILURE)
 def record_failure(payload: dict[str, Any]) -> None:
+    _activities().record_failure(payload)
+
+
+def _activities() -> ModuleType:
+    """Imported on first use, not with the app: the activities pull in the Graph and storage clients."""
     from shared.services.archive import activities
 
-    activities.record_failure(payload)
+    return activities

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
+from functions.http.queries import DateRangeQuery
 from shared.domain.mailbox import Mailbox
 from shared.domain.suggestion_rules import RuleConditions, SuggestionRule
 from shared.domain.suggestions import Suggestion, SuggestionStatus
@@ -14,7 +15,9 @@ from shared.domain.text import PlainText
 USER_DESCRIPTION = "Mailbox (user principal name) whose rules these are."
 
 
-class SuggestionQuery(BaseModel):
+class SuggestionQuery(DateRangeQuery):
+    """The date range of the shared query (its order check included), with the user required."""
+
     model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
     user: Mailbox = Field(description="Mailbox (user principal name).", json_schema_extra={"x-ms-summary": "User"})
@@ -24,14 +27,6 @@ class SuggestionQuery(BaseModel):
                                json_schema_extra={"x-ms-summary": "To"})
     status: SuggestionStatus | None = Field(default=None, description="open, accepted or rejected.",
                                             json_schema_extra={"x-ms-summary": "Status"})
-
-    @field_validator("to")
-    @classmethod
-    def _ordered(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
-        start = info.data.get("from_")
-        if value is not None and start is not None and value < start:
-            raise ValueError(f"{value.isoformat()} is before from ({start.isoformat()})")
-        return value
 
 
 class SuggestionList(BaseModel):
