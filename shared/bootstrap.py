@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from shared.services.timesheet_schedule import MonthlyTimesheets
     from shared.services.timesheets import TimesheetService
     from shared.services.travel_planner import TravelPlanner
+    from shared.services.travel_replan import TravelReplans
     from shared.services.travel_runs import DailyTravel, TravelRequests
 
 
@@ -145,7 +146,7 @@ class Container(Adapters):
     def notification_worker(self) -> NotificationWorker:
         from shared.services.notification_worker import NotificationWorker
 
-        return NotificationWorker(self.live_rules, self.subscription_manager, self.audit)
+        return NotificationWorker(self.live_rules, self.subscription_manager, self.audit, travel=self.travel_replans)
 
     @property
     def place_admin(self) -> PlaceAdmin:
@@ -165,6 +166,18 @@ class Container(Adapters):
         from shared.services.travel_runs import TravelRequests
 
         return TravelRequests(self.travel_planner, self.places, self.clock)
+
+    @property
+    def travel_replans(self) -> TravelReplans:
+        from datetime import timedelta
+
+        from shared.services.travel_replan import TravelReplans
+        from shared.storage.queues import StorageMessageQueue
+
+        queue = self.notification_queue
+        assert isinstance(queue, StorageMessageQueue)  # the real queue: delayed sends are Storage's
+        return TravelReplans(self.travel_planner, self.places, self.calendars, self.dedup, queue,
+                             timedelta(seconds=self.settings.travel_replan_delay_seconds))
 
     @property
     def daily_travel(self) -> DailyTravel:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import Protocol
 
 from azure.core.exceptions import ResourceExistsError
@@ -30,10 +31,18 @@ class StorageMessageQueue:
         )
 
     def send_many(self, messages: Iterable[str]) -> None:
+        self._ensure_queue()
+        for message in messages:
+            self._client.send_message(message)
+
+    def send_later(self, message: str, delay: timedelta) -> None:
+        """The message becomes visible to the worker after `delay`."""
+        self._ensure_queue()
+        self._client.send_message(message, visibility_timeout=int(delay.total_seconds()))
+
+    def _ensure_queue(self) -> None:
         with self._lock:
             if not self._created:
                 with contextlib.suppress(ResourceExistsError):
                     self._client.create_queue()
                 self._created = True
-        for message in messages:
-            self._client.send_message(message)
