@@ -172,11 +172,8 @@ class Container(Adapters):
         from datetime import timedelta
 
         from shared.services.travel_replan import TravelReplans
-        from shared.storage.queues import StorageMessageQueue
 
-        queue = self.notification_queue
-        assert isinstance(queue, StorageMessageQueue)  # the real queue: delayed sends are Storage's
-        return TravelReplans(self.travel_planner, self.places, self.calendars, self.dedup, queue,
+        return TravelReplans(self.travel_planner, self.places, self.calendars, self.dedup, self.notification_queue,
                              timedelta(seconds=self.settings.travel_replan_delay_seconds))
 
     @property

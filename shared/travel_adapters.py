@@ -68,4 +68,15 @@ class TravelAdapters:
             key = settings.google_maps_api_key
             return lambda: key
         name = settings.google_maps_key_name
-        return lambda: self.secrets.get(name)
+
+        def from_vault() -> str:
+            from shared.routing.errors import RoutingKeyError
+            from shared.secrets import SecretAccessError
+
+            try:
+                return str(self.secrets.get(name))
+            except SecretAccessError as error:
+                # A key that cannot be read is a refused key: the plan goes on with estimates and says why.
+                raise RoutingKeyError(f"the routing key could not be read: {error}") from None
+
+        return from_vault

@@ -15,6 +15,8 @@ from azure.storage.queue import QueueClient, TextBase64EncodePolicy
 class MessageQueue(Protocol):
     def send_many(self, messages: Iterable[str]) -> None: ...
 
+    def send_later(self, message: str, delay: timedelta) -> None: ...
+
 
 class StorageMessageQueue:
     def __init__(self, client: QueueClient) -> None:
