@@ -4,7 +4,7 @@ enabled job with travel on are planned; a job without travel is left alone, one 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -15,7 +15,7 @@ from shared.bootstrap import Container, container
 from shared.config import get_settings
 from shared.domain.jobs import ArchiveJob
 from tests.e2e.travel.conftest import DAY, site_visit, travel_events
-from tests.stack import audit_rows
+from tests.stack import CliRun, audit_rows
 
 
 @pytest.fixture
@@ -56,3 +56,12 @@ def test_jobs_with_travel_on_get_their_days_planned_once_per_scheduled_time(
         ("Travel to Contoso HQ", "2030-01-10"), ("Travel to Home", "2030-01-10")]
     assert travel_events(graph_sim, other) == []
     assert any(r.operation == "daily" and r.status == "failure" for r in audit_rows(missing))
+
+
+def test_jobs_add_turns_travel_on(no_jobs: None, user: str, cli: Callable[..., CliRun]) -> None:
+    assert cli("jobs", "add", "--user", user, "--id", "with-travel", "--travel").code == 0
+    assert cli("jobs", "add", "--user", user, "--id", "without-travel").code == 0
+
+    listed = {job["id"]: job["travel"] for job in cli("jobs", "list", "--json").json_list()}
+
+    assert listed == {"with-travel": True, "without-travel": False}
