@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from shared.config import Settings
 from shared.suggestion_adapters import SuggestionAdapters
+from shared.travel_adapters import TravelAdapters
 
 if TYPE_CHECKING:
     from azure.storage.blob import BlobServiceClient
@@ -40,7 +41,7 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-class Adapters(SuggestionAdapters):
+class Adapters(SuggestionAdapters, TravelAdapters):
     """The storage, Graph and vault clients, each built on first use (no clients at import time)."""
 
     def __init__(self, settings: Settings, clock: Callable[[], datetime] = _now, **overrides: Any) -> None:

@@ -21,12 +21,16 @@ if TYPE_CHECKING:
     from shared.services.live_rules import LiveRules
     from shared.services.notification_worker import NotificationWorker
     from shared.services.notifications import NotificationIntake
+    from shared.services.place_admin import PlaceAdmin
     from shared.services.rule_admin import RuleAdmin
     from shared.services.subscriptions import SubscriptionManager
     from shared.services.suggestion_days import SuggestionDays
     from shared.services.suggestions import SuggestionService
     from shared.services.timesheet_schedule import MonthlyTimesheets
     from shared.services.timesheets import TimesheetService
+    from shared.services.travel_planner import TravelPlanner
+    from shared.services.travel_replan import TravelReplans
+    from shared.services.travel_runs import DailyTravel, TravelRequests
 
 
 class Container(Adapters):
@@ -141,7 +145,42 @@ class Container(Adapters):
     def notification_worker(self) -> NotificationWorker:
         from shared.services.notification_worker import NotificationWorker
 
-        return NotificationWorker(self.live_rules, self.subscription_manager, self.audit)
+        return NotificationWorker(self.live_rules, self.subscription_manager, self.audit, travel=self.travel_replans)
+
+    @property
+    def place_admin(self) -> PlaceAdmin:
+        from shared.services.place_admin import PlaceAdmin
+
+        return PlaceAdmin(self.places, self.audit)
+
+    @property
+    def travel_planner(self) -> TravelPlanner:
+        from shared.services.travel_planner import TravelPlanner
+
+        return TravelPlanner(self.calendars, self.places, self.routes, self.travel_times, self.travel_alerts,
+                             self.show_as_log, self.audit, clock=self.clock)
+
+    @property
+    def travel_requests(self) -> TravelRequests:
+        from shared.services.travel_runs import TravelRequests
+
+        return TravelRequests(self.travel_planner, self.places, self.clock)
+
+    @property
+    def travel_replans(self) -> TravelReplans:
+        from datetime import timedelta
+
+        from shared.services.travel_replan import TravelReplans
+
+        return TravelReplans(self.travel_planner, self.places, self.calendars, self.dedup, self.notification_queue,
+                             timedelta(seconds=self.settings.travel_replan_delay_seconds))
+
+    @property
+    def daily_travel(self) -> DailyTravel:
+        from shared.services.travel_runs import DailyTravel
+
+        return DailyTravel(self.jobs, self.travel_planner, self.dedup, self.audit, self.settings.travel_schedule,
+                           self.settings.travel_days_ahead, self.clock)
 
 
 _lock = threading.Lock()

@@ -73,7 +73,17 @@ class Settings(BaseSettings):
     suggestion_daily_calls: int = Field(default=50, ge=0, le=10_000, alias="SUGGESTION_DAILY_CALLS")
     suggestion_threshold: float = Field(default=0.6, ge=0, le=1, alias="SUGGESTION_THRESHOLD")
 
-    @field_validator("timesheet_schedule")
+    # Travel: Google Routes API (its key from the environment locally, else from Key Vault when a request is sent).
+    routes_base_url: str = Field(default="https://routes.googleapis.com", alias="ROUTES_BASE_URL")
+    google_maps_api_key: str | None = Field(default=None, alias="GOOGLE_MAPS_API_KEY", repr=False)
+    google_maps_key_name: str = Field(default="google-maps-api-key", pattern=r"^[0-9A-Za-z-]{1,127}$",
+                                      alias="GOOGLE_MAPS_KEY_NAME")
+    travel_days_ahead: int = Field(default=7, ge=1, le=31, alias="TRAVEL_DAYS_AHEAD")
+    travel_schedule: str = Field(default="0 30 5 * * *", alias="TRAVEL_SCHEDULE")
+    # How long changes to one day are gathered before the day is planned again (one plan per burst).
+    travel_replan_delay_seconds: int = Field(default=60, ge=0, le=3600, alias="TRAVEL_REPLAN_DELAY_SECONDS")
+
+    @field_validator("timesheet_schedule", "travel_schedule")
     @classmethod
     def _ncrontab(cls, value: str) -> str:
         from cronsim import CronSim, CronSimError
@@ -88,7 +98,7 @@ class Settings(BaseSettings):
         return value
 
     @field_validator("graph_base_url", "notification_base_url", "key_vault_url", "openai_base_url",
-                     "azure_openai_endpoint")
+                     "azure_openai_endpoint", "routes_base_url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
         if value is None:

@@ -16,7 +16,9 @@ from functions.http import models as m
 from functions.http import queries as q
 from functions.http import suggestion_models as sm
 from functions.http import timesheet_models as tm
+from functions.http import travel_models as trm
 from shared.domain.jobs import JobSettings
+from shared.domain.places import Place
 from shared.domain.suggestion_rules import SuggestionRule
 from shared.domain.suggestions import Suggestion
 from shared.services.audit_export import CONTINUATION_HEADER, MAX_EXPORT_ROWS
@@ -24,7 +26,9 @@ from shared.services.category_check import CategoryCheckResult
 from shared.services.customer_admin import CustomerView
 from shared.services.health import HealthReport
 from shared.services.notification_contracts import ChangeNotificationBatch, LifecycleNotificationBatch
+from shared.services.place_admin import PlacesView
 from shared.services.suggestion_ports import AcceptResult
+from shared.services.travel_results import TravelRun
 
 JSON = "application/json"
 PROBLEM_JSON = "application/problem+json"
@@ -233,5 +237,40 @@ SUGGESTION_OPERATIONS: tuple[Operation, ...] = (
               path_params=RULE_ID, query=q.UserQuery, description="The user is given in the query string. Audited."),
 )
 
+PLACE_CLASH = "Invalid input; `errors` names the field (a name or alias another place already has is `aliases`)."
+TRAVEL_OPERATIONS: tuple[Operation, ...] = (
+    Operation("GET", "places", "listPlaces", "List a user's places", "Travel",
+              {200: Reply("Home, office, then named places, and the travel settings.", PlacesView), **BAD_REQUEST,
+               **UNAVAILABLE}, query=q.UserQuery, description="The user is given in the query string."),
+    Operation("PUT", "places/home", "putHomePlace", "Set a user's home", "Travel",
+              {200: Reply("The home place.", Place), 400: _problem(PLACE_CLASH), **TOO_LARGE, **UNAVAILABLE},
+              body=trm.HomeOrOfficeBody, body_summary="Home",
+              description="Where days start and end unless the settings say otherwise. Audited."),
+    Operation("PUT", "places/office", "putOfficePlace", "Set a user's office", "Travel",
+              {200: Reply("The office place.", Place), 400: _problem(PLACE_CLASH), **TOO_LARGE, **UNAVAILABLE},
+              body=trm.HomeOrOfficeBody, body_summary="Office", description="Audited."),
+    Operation("POST", "places", "addPlace", "Add a named place", "Travel",
+              {201: Reply("Saved (a place of the same name is replaced).", Place), 400: _problem(PLACE_CLASH),
+               **TOO_LARGE, **UNAVAILABLE},
+              body=trm.PlaceBody, body_summary="Place",
+              description="A customer site or other place appointments' locations name. Audited."),
+    Operation("DELETE", "places/{name}", "deletePlace", "Remove a place", "Travel",
+              {204: Reply("Removed."), **BAD_REQUEST, 404: _problem("The user has no place of that name."),
+               **UNAVAILABLE},
+              path_params={"name": "The place's name"}, query=q.UserQuery,
+              description="The user is given in the query string. Audited."),
+    Operation("POST", "travel/plan", "planTravel", "Plan travel appointments", "Travel",
+              {200: Reply("Per day the travel, gap alerts and counts; `issues` say what could not be done.",
+                          TravelRun), **BAD_REQUEST, 404: _problem("No such mailbox in Microsoft Graph."), **TOO_LARGE,
+               **UNAVAILABLE},
+              body=trm.PlanBody, body_summary="Plan request",
+              description="Writes (or with `dry_run` only lists) travel appointments between physical places, marks "
+                          "appointments away from home and office out of office and records gap alerts. Audited."),
+    Operation("GET", "travel/alerts", "listTravelAlerts", "List travel gap alerts", "Travel",
+              {200: Reply("The stored alerts of the days.", trm.AlertList), **BAD_REQUEST, **UNAVAILABLE},
+              query=trm.AlertQuery,
+              description="Travel that did not fit between two appointments, from the last plan of each day."),
+)
+
 ROUTES: tuple[Operation, ...] = (API_OPERATIONS + ARCHIVE_OPERATIONS + GRAPH_WEBHOOK_OPERATIONS + TIMESHEET_OPERATIONS
-                                 + SUGGESTION_OPERATIONS)
+                                 + SUGGESTION_OPERATIONS + TRAVEL_OPERATIONS)

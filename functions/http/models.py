@@ -105,6 +105,7 @@ class JobView(BaseModel):
     run_hour: int
     enabled: bool
     timesheets: bool = False
+    travel: bool = False
 
     @classmethod
     def of(cls, job: ArchiveJob) -> JobView:

@@ -35,6 +35,12 @@ ROUTE_METHODS: dict[str, tuple[str, ...]] = {
     "suggestions/{id}/reject": ("POST",),
     "rules": ("GET", "POST"),
     "rules/{id}": ("GET", "PUT", "DELETE"),
+    "places": ("GET", "POST"),
+    "places/home": ("PUT",),
+    "places/office": ("PUT",),
+    "places/{name}": ("DELETE",),
+    "travel/plan": ("POST",),
+    "travel/alerts": ("GET",),
 }
 
 # Routes whose functions take no function key; their refusals take none either. Elsewhere a caller without the key

@@ -10,7 +10,7 @@ import typer
 # typer 0.29 parses with a click of its own; the separately installed click's exceptions are other classes.
 from typer._click.exceptions import ClickException
 
-from shared.cli import archive, jobs, serve, subscriptions, suggestions, timesheets
+from shared.cli import archive, jobs, serve, subscriptions, suggestions, timesheets, travel
 from shared.cli.errors import exit_code_for
 
 app = typer.Typer(
@@ -28,6 +28,8 @@ app.command("timesheet")(timesheets.timesheet)
 app.add_typer(timesheets.customers_app, name="customers")
 app.command("suggest")(suggestions.suggest)
 app.add_typer(suggestions.rules_app, name="rules")
+app.add_typer(travel.places_app, name="places")
+app.command("travel")(travel.travel)
 app.command("serve")(serve.serve)
 app.command("demo")(serve.demo)
 

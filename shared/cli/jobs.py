@@ -33,6 +33,8 @@ def add(
     strict: Annotated[bool, typer.Option(help="Hold back unresolved overlaps.")] = False,
     run_hour: Annotated[int, typer.Option(help="Local hour after which yesterday is archived.")] = 1,
     job_id: Annotated[str | None, typer.Option("--id", help="Job id (default: derived from the user).")] = None,
+    travel: Annotated[bool, typer.Option("--travel/--no-travel", help="Plan travel appointments daily and on "
+                                                                      "changes.")] = False,
 ) -> None:
     """Add (or replace) an archive job: checked like `PUT /api/jobs/{id}`, and audited."""
     from pydantic import ValidationError
@@ -42,7 +44,7 @@ def add(
 
     try:
         settings = JobSettings(user=user, source_calendar=source, archive_calendar=archive, timezone=timezone,
-                               strict=strict, run_hour=run_hour)
+                               strict=strict, run_hour=run_hour, travel=travel)
     except ValidationError as exc:
         raise InvalidInput.from_validation(exc, "job") from None
     saved, _ = _admin().add(settings, BY, job_id)

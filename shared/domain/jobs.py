@@ -37,6 +37,7 @@ class ArchiveJob(BaseModel):
     run_hour: int = Field(default=1, ge=0, le=23)
     enabled: bool = True
     timesheets: bool = False
+    travel: bool = False
     etag: str | None = None
 
     @staticmethod
@@ -72,6 +73,8 @@ class JobSettings(BaseModel):
     run_hour: int = Field(default=1, ge=0, le=23, description="Local hour after which yesterday is archived.")
     enabled: bool = True
     timesheets: bool = Field(default=False, description="Build and upload last month's timesheets every month.")
+    travel: bool = Field(default=False, description="Plan travel appointments between physical places every day and "
+                                                    "when an appointment changes.")
 
     @field_validator("timezone")
     @classmethod

@@ -169,10 +169,10 @@ class CalendarService:
                                             attempts=response.attempts))
         return results
 
-    def get_event(self, user: str, event_id: str) -> dict[str, Any]:
+    def get_event(self, user: str, event_id: str, *, expand_property_id: str | None = None) -> dict[str, Any]:
         body = self._client.request(
             "GET", f"/users/{segment(user)}/events/{segment(event_id)}", mailbox=user,
-            params={"$expand": self._expand(None)},
+            params={"$expand": self._expand(expand_property_id)},
         )
         return body or {}
 

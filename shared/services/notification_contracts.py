@@ -107,19 +107,31 @@ class ResyncDayMessage(BaseModel):
     reason: str
 
 
-NotificationMessage = Annotated[ChangeMessage | LifecycleMessage | ResyncDayMessage, Field(discriminator="kind")]
+class TravelDayMessage(BaseModel):
+    """Plan one day's travel again; queued with a delay so a burst of changes to the day is planned once."""
+
+    kind: Literal["travel_day"] = "travel_day"
+    user: str
+    job_id: str | None = None
+    day: date
+
+
+QueueMessage = ChangeMessage | LifecycleMessage | ResyncDayMessage | TravelDayMessage
+NotificationMessage = Annotated[QueueMessage, Field(discriminator="kind")]
 _MESSAGE = TypeAdapter(NotificationMessage)
 
 
-def parse_message(body: str | bytes) -> ChangeMessage | LifecycleMessage | ResyncDayMessage:
+def parse_message(body: str | bytes) -> QueueMessage:
     """A queue message body; raises pydantic.ValidationError when it is not one of ours."""
     return _MESSAGE.validate_json(body)
 
 
-def describe_message(message: ChangeMessage | LifecycleMessage | ResyncDayMessage) -> str:
+def describe_message(message: QueueMessage) -> str:
     """A short, secret-free label for logs and audit rows."""
     if isinstance(message, ChangeMessage):
         return f"{message.change_type} of event {message.event_id} for {message.user}"
     if isinstance(message, LifecycleMessage):
         return f"{message.lifecycle_event} for subscription {message.subscription_id}"
+    if isinstance(message, TravelDayMessage):
+        return f"travel plan of {message.day.isoformat()} for {message.user}"
     return f"resync of {message.day.isoformat()} for {message.user} ({message.reason})"

@@ -24,12 +24,14 @@ from shared.services.notification_contracts import (
     ChangeMessage,
     LifecycleMessage,
     ResyncDayMessage,
+    TravelDayMessage,
     describe_message,
     parse_message,
 )
 
 if TYPE_CHECKING:
     from shared.services.audit import AuditService
+    from shared.services.travel_replan import TravelReplans
 
 log = logging.getLogger(__name__)
 
@@ -72,10 +74,12 @@ class WorkResult(BaseModel):
 
 
 class NotificationWorker:
-    def __init__(self, rules: ChangeRules, subscriptions: SubscriptionLifecycle, audit: AuditService) -> None:
+    def __init__(self, rules: ChangeRules, subscriptions: SubscriptionLifecycle, audit: AuditService, *,
+                 travel: TravelReplans | None = None) -> None:
         self._rules = rules
         self._subscriptions = subscriptions
         self._audit = audit
+        self._travel = travel
 
     def handle(self, body: bytes, dequeue_count: int, message_id: str = "") -> WorkResult:
         try:
@@ -89,10 +93,26 @@ class NotificationWorker:
         message = parse_message(body)
         description = describe_message(message)
         if isinstance(message, ChangeMessage):
-            return WorkResult(description=description, outcome=self._rules.on_change(message))
+            outcome = self._rules.on_change(message)
+            self._replan_travel(message)
+            return WorkResult(description=description, outcome=outcome)
         if isinstance(message, ResyncDayMessage):
             return WorkResult(description=description, outcome=self._rules.resync_day(message))
+        if isinstance(message, TravelDayMessage):
+            if self._travel is not None:
+                self._travel.run(message)
+            return WorkResult(description=description)
         return WorkResult(description=description, followups=self._lifecycle(message))
+
+    def _replan_travel(self, message: ChangeMessage) -> None:
+        """Travel is the daily timer's too, so a failure here must not cost the live rules (a retry of the message
+        would apply them again): it is logged and the day waits for the timer."""
+        if self._travel is None:
+            return
+        try:
+            self._travel.on_change(self._rules.job_for(message.user, message.job_id), message)
+        except Exception:
+            log.exception("queueing a travel re-plan for %s failed", describe_message(message))
 
     def _lifecycle(self, message: LifecycleMessage) -> list[str]:
         manager = self._subscriptions

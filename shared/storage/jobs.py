@@ -18,7 +18,8 @@ JOB_ROWS = EntityMapper(
     ArchiveJob,
     Derived(lambda job: {"PartitionKey": JOB_PARTITION, "user_key": user_key(job.user)}),
     Prop("id", "RowKey"),
-    *plain("user", "source_calendar", "archive_calendar", "timezone", "strict", "run_hour", "enabled", "timesheets"),
+    *plain("user", "source_calendar", "archive_calendar", "timezone", "strict", "run_hour", "enabled", "timesheets",
+          "travel"),
 )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import Protocol
 
 from azure.core.exceptions import ResourceExistsError
@@ -13,6 +14,8 @@ from azure.storage.queue import QueueClient, TextBase64EncodePolicy
 
 class MessageQueue(Protocol):
     def send_many(self, messages: Iterable[str]) -> None: ...
+
+    def send_later(self, message: str, delay: timedelta) -> None: ...
 
 
 class StorageMessageQueue:
@@ -30,10 +33,18 @@ class StorageMessageQueue:
         )
 
     def send_many(self, messages: Iterable[str]) -> None:
+        self._ensure_queue()
+        for message in messages:
+            self._client.send_message(message)
+
+    def send_later(self, message: str, delay: timedelta) -> None:
+        """The message becomes visible to the worker after `delay`."""
+        self._ensure_queue()
+        self._client.send_message(message, visibility_timeout=int(delay.total_seconds()))
+
+    def _ensure_queue(self) -> None:
         with self._lock:
             if not self._created:
                 with contextlib.suppress(ResourceExistsError):
                     self._client.create_queue()
                 self._created = True
-        for message in messages:
-            self._client.send_message(message)

@@ -18,6 +18,7 @@ def test_a_job_is_created_read_replaced_listed_and_deleted(call: Call, mailbox: 
     assert created.json() == {
         "id": job_id, "user": mailbox, "source_calendar": None, "archive_calendar": "Archive",
         "timezone": "Europe/Amsterdam", "strict": True, "run_hour": 3, "enabled": True, "timesheets": False,
+        "travel": False,
     }
     replaced = call("PUT", f"jobs/{job_id}", json={**settings, "enabled": False, "source_calendar": "Work"})
     assert replaced.status_code == 200
