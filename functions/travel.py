@@ -31,28 +31,22 @@ def places_list(req: func.HttpRequest) -> func.HttpResponse:
 
 @bp.route(route="places/home", methods=["PUT"])
 def place_home(req: func.HttpRequest) -> func.HttpResponse:
-    def work() -> func.HttpResponse:
-        from functions.http.travel_models import HomeOrOfficeBody
-        from shared.bootstrap import container
-
-        body = read_body(req, HomeOrOfficeBody)
-        return model_response(container().place_admin.set_home(body.user, body.address, body.aliases,
-                                                               by=principal(req)))
-
-    return guarded(work)
+    return guarded(lambda: _set_base(req, "home"))
 
 
 @bp.route(route="places/office", methods=["PUT"])
 def place_office(req: func.HttpRequest) -> func.HttpResponse:
-    def work() -> func.HttpResponse:
-        from functions.http.travel_models import HomeOrOfficeBody
-        from shared.bootstrap import container
+    return guarded(lambda: _set_base(req, "office"))
 
-        body = read_body(req, HomeOrOfficeBody)
-        return model_response(container().place_admin.set_office(body.user, body.address, body.aliases,
-                                                                 by=principal(req)))
 
-    return guarded(work)
+def _set_base(req: func.HttpRequest, which: str) -> func.HttpResponse:
+    from functions.http.travel_models import HomeOrOfficeBody
+    from shared.bootstrap import container
+
+    body = read_body(req, HomeOrOfficeBody)
+    admin = container().place_admin
+    set_place = admin.set_home if which == "home" else admin.set_office
+    return model_response(set_place(body.user, body.address, body.aliases, by=principal(req)))
 
 
 @bp.route(route="places", methods=["POST"])
@@ -113,4 +107,5 @@ def travel_timer(timer: func.TimerRequest) -> None:
     """Hourly: TRAVEL_SCHEDULE is read in each job's own time zone, so the tick asks which jobs it has reached."""
     from shared.bootstrap import container
 
-    log.info(container().daily_travel.run_due().summary())
+    tick = container().daily_travel.run_due()
+    log.info("travel timer: %d jobs planned, %d failed", len(tick.done), len(tick.failed))

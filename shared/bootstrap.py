@@ -12,11 +12,11 @@ from shared.adapters import Adapters
 from shared.config import get_settings
 
 if TYPE_CHECKING:
-
     from shared.services.archive.starts import ArchiveStarts
     from shared.services.conflict_resolution import ConflictResolution
     from shared.services.customer_admin import CustomerAdmin
     from shared.services.job_admin import JobAdmin
+    from shared.services.job_schedule import JobSchedule
     from shared.services.known_categories import KnownCategories
     from shared.services.live_rules import LiveRules
     from shared.services.notification_worker import NotificationWorker
@@ -99,8 +99,7 @@ class Container(Adapters):
     def monthly_timesheets(self) -> MonthlyTimesheets:
         from shared.services.timesheet_schedule import MonthlyTimesheets
 
-        return MonthlyTimesheets(self.jobs, self.timesheets, self.dedup, self.audit,
-                                 self.settings.timesheet_schedule, self.clock)
+        return MonthlyTimesheets(self.job_schedule(self.settings.timesheet_schedule), self.timesheets)
 
     @property
     def known_categories(self) -> KnownCategories:
@@ -179,8 +178,13 @@ class Container(Adapters):
     def daily_travel(self) -> DailyTravel:
         from shared.services.travel_runs import DailyTravel
 
-        return DailyTravel(self.jobs, self.travel_planner, self.dedup, self.audit, self.settings.travel_schedule,
-                           self.settings.travel_days_ahead, self.clock)
+        return DailyTravel(self.job_schedule(self.settings.travel_schedule), self.travel_planner,
+                           self.settings.travel_days_ahead)
+
+    def job_schedule(self, schedule: str) -> JobSchedule:
+        from shared.services.job_schedule import JobSchedule
+
+        return JobSchedule(self.jobs, self.dedup, self.audit, schedule, self.clock)
 
 
 _lock = threading.Lock()

@@ -99,21 +99,21 @@ class LifecycleMessage(BaseModel):
     lifecycle_event: str
 
 
-class ResyncDayMessage(BaseModel):
-    kind: Literal["resync_day"] = "resync_day"
+class DayMessage(BaseModel):
     user: str
     job_id: str | None = None
     day: date
+
+
+class ResyncDayMessage(DayMessage):
+    kind: Literal["resync_day"] = "resync_day"
     reason: str
 
 
-class TravelDayMessage(BaseModel):
+class TravelDayMessage(DayMessage):
     """Plan one day's travel again; queued with a delay so a burst of changes to the day is planned once."""
 
     kind: Literal["travel_day"] = "travel_day"
-    user: str
-    job_id: str | None = None
-    day: date
 
 
 QueueMessage = ChangeMessage | LifecycleMessage | ResyncDayMessage | TravelDayMessage

@@ -9,12 +9,12 @@ from typing import Any
 
 from azure.core import MatchConditions
 from azure.core.exceptions import ResourceExistsError, ResourceModifiedError
-from azure.data.tables import TableClient
 
 from shared.domain.timestamps import utc_now
 from shared.storage.codec import as_datetime, etag_of, fit_text, without_none
 from shared.storage.errors import EntityNotFoundError, StaleEntityError
 from shared.storage.query import Filter, all_entities
+from shared.storage.table_adapter import TableAdapter
 from shared.storage.tables import TableStore, read_entity, write_entity
 
 DEDUP_TABLE = "NotificationDedup"
@@ -44,16 +44,14 @@ def is_expired(expires_at: dt.datetime | None, now: dt.datetime) -> bool:
     return expires_at is not None and expires_at <= now
 
 
-class TableDedupStore:
-    def __init__(
-        self, store: TableStore, table_name: str = DEDUP_TABLE, clock: Callable[[], dt.datetime] = utc_now
-    ) -> None:
-        self._store = store
-        self._table_name = table_name
-        self._clock = clock
+class TableDedupStore(TableAdapter):
+    TABLE = DEDUP_TABLE
 
-    def _table(self) -> TableClient:
-        return self._store.table(self._table_name)
+    def __init__(
+        self, store: TableStore, table_name: str | None = None, clock: Callable[[], dt.datetime] = utc_now
+    ) -> None:
+        super().__init__(store, table_name)
+        self._clock = clock
 
     def first_seen(self, key: str, ttl_hint: dt.timedelta | None = None) -> bool:
         """True for exactly one caller per key, however many ask at once (insert-if-absent on the service).

@@ -7,13 +7,13 @@ import datetime as dt
 from collections.abc import Callable
 
 from azure.core.exceptions import ResourceExistsError
-from azure.data.tables import TableClient
 
 from shared.ai.answers import ModelAnswer
 from shared.domain.timestamps import utc_now
 from shared.storage.codec import etag_of
 from shared.storage.errors import StaleEntityError
 from shared.storage.keys import user_key
+from shared.storage.table_adapter import TableAdapter
 from shared.storage.tables import TableStore, read_entity, write_entity
 
 CACHE_TABLE = "ModelAnswers"
@@ -21,16 +21,14 @@ USAGE_TABLE = "ModelUsage"
 _USAGE_ATTEMPTS = 5
 
 
-class TableModelCache:
-    def __init__(
-        self, store: TableStore, table_name: str = CACHE_TABLE, clock: Callable[[], dt.datetime] = utc_now
-    ) -> None:
-        self._store = store
-        self._table_name = table_name
-        self._clock = clock
+class TableModelCache(TableAdapter):
+    TABLE = CACHE_TABLE
 
-    def _table(self) -> TableClient:
-        return self._store.table(self._table_name)
+    def __init__(
+        self, store: TableStore, table_name: str | None = None, clock: Callable[[], dt.datetime] = utc_now
+    ) -> None:
+        super().__init__(store, table_name)
+        self._clock = clock
 
     def get(self, user: str, key: str) -> ModelAnswer | None:
         entity = read_entity(self._table(), user_key(user), key)
@@ -47,15 +45,10 @@ class TableModelCache:
         })
 
 
-class TableModelUsage:
+class TableModelUsage(TableAdapter):
     """A counter per user and UTC day; `take` is atomic across workers (insert-if-absent, then ETag updates)."""
 
-    def __init__(self, store: TableStore, table_name: str = USAGE_TABLE) -> None:
-        self._store = store
-        self._table_name = table_name
-
-    def _table(self) -> TableClient:
-        return self._store.table(self._table_name)
+    TABLE = USAGE_TABLE
 
     def used(self, user: str, day: dt.date) -> int:
         entity = read_entity(self._table(), user_key(user), day.isoformat())

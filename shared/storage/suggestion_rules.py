@@ -6,13 +6,12 @@ import builtins
 from collections.abc import Mapping
 from typing import Any
 
-from azure.data.tables import TableClient
-
 from shared.domain.suggestion_rules import RuleConditions, SuggestionRule
 from shared.storage.codec import as_datetime, from_json, to_json, without_none
 from shared.storage.keys import user_key
 from shared.storage.query import Filter, all_entities
-from shared.storage.tables import TableStore, read_entity, write_entity
+from shared.storage.table_adapter import TableAdapter
+from shared.storage.tables import read_entity, write_entity
 
 RULES_TABLE = "SuggestionRules"
 
@@ -41,13 +40,8 @@ def rule_from_entity(entity: Mapping[str, Any]) -> SuggestionRule:
     )
 
 
-class TableSuggestionRuleRepository:
-    def __init__(self, store: TableStore, table_name: str = RULES_TABLE) -> None:
-        self._store = store
-        self._table_name = table_name
-
-    def _table(self) -> TableClient:
-        return self._store.table(self._table_name)
+class TableSuggestionRuleRepository(TableAdapter):
+    TABLE = RULES_TABLE
 
     def list(self, user: str) -> builtins.list[SuggestionRule]:
         """In the order they apply."""

@@ -7,13 +7,12 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from azure.data.tables import TableClient
-
 from shared.domain.suggestions import Suggestion, SuggestionStatus
 from shared.storage.codec import as_datetime, etag_of, fit_text, from_json, to_json, without_none
 from shared.storage.keys import user_key
 from shared.storage.query import Filter, all_entities
-from shared.storage.tables import TableStore, read_entity, write_entity
+from shared.storage.table_adapter import TableAdapter
+from shared.storage.tables import read_entity, write_entity
 
 SUGGESTIONS_TABLE = "Suggestions"
 
@@ -56,13 +55,8 @@ def suggestion_from_entity(entity: Mapping[str, Any]) -> Suggestion:
     )
 
 
-class TableSuggestionRepository:
-    def __init__(self, store: TableStore, table_name: str = SUGGESTIONS_TABLE) -> None:
-        self._store = store
-        self._table_name = table_name
-
-    def _table(self) -> TableClient:
-        return self._store.table(self._table_name)
+class TableSuggestionRepository(TableAdapter):
+    TABLE = SUGGESTIONS_TABLE
 
     def get(self, user: str | None, suggestion_id: str) -> Suggestion | None:
         """With no user, the id alone finds it (ids are unique across users)."""

@@ -24,7 +24,7 @@ def test_last_month_is_built_and_uploaded_once_per_job_at_its_local_time(stack, 
     jobs.save(ArchiveJob(id="no-timesheets", user=other, timezone="Europe/Berlin"))
 
     def tick(now: datetime) -> list[str]:
-        return Container(get_settings(), clock=lambda: now).monthly_timesheets.run_due().built
+        return Container(get_settings(), clock=lambda: now).monthly_timesheets.run_due().done
 
     try:
         first = tick(datetime(2026, 8, 1, 4, 30, tzinfo=UTC))  # 06:30 in Berlin: the 1st's 06:00 has come

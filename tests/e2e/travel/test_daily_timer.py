@@ -44,7 +44,7 @@ def test_jobs_with_travel_on_get_their_days_planned_once_per_scheduled_time(
 
     def tick(now: datetime) -> tuple[list[str], list[str]]:
         result = Container(get_settings(), clock=lambda: now).daily_travel.run_due()
-        return result.planned, result.failed
+        return result.done, result.failed
 
     planned, failed = tick(datetime(2030, 1, 7, 6, 0, tzinfo=UTC))  # 05:30 in London has come
     again, _ = tick(datetime(2030, 1, 7, 6, 30, tzinfo=UTC))
