@@ -15,7 +15,7 @@ import azure.durable_functions as df
 import azure.functions as func
 
 from functions.http.bodies import read_body
-from functions.http.problems import guarded, guarded_async, json_response, method_not_allowed
+from functions.http.problems import guarded_async, guarded_handler, json_response, method_not_allowed
 from functions.http.requests import api_base, model_response, principal
 from functions.http.routes import ANONYMOUS_ROUTES, ROUTE_METHODS
 
@@ -33,35 +33,31 @@ log = logging.getLogger(__name__)
 
 
 @bp.route(route="conflicts", methods=["GET"])
+@guarded_handler
 def conflicts_list(req: func.HttpRequest) -> func.HttpResponse:
-    def work() -> func.HttpResponse:
-        from functions.http.models import ConflictPage, ConflictView
-        from functions.http.queries import ConflictQuery, parse_query
+    from functions.http.models import ConflictPage, ConflictView
+    from functions.http.queries import ConflictQuery, parse_query
 
-        query = parse_query(ConflictQuery, req.params)
-        page = _deps().conflicts.query(
-            user=query.user, start=query.from_, end=query.to, status=query.status, page_size=query.page_size,
-            continuation=query.continuation,
-        )
-        return model_response(ConflictPage(items=[ConflictView.of(c) for c in page.items],
-                                            continuation=page.continuation))
-
-    return guarded(work)
+    query = parse_query(ConflictQuery, req.params)
+    page = _deps().conflicts.query(
+        user=query.user, start=query.from_, end=query.to, status=query.status, page_size=query.page_size,
+        continuation=query.continuation,
+    )
+    return model_response(ConflictPage(items=[ConflictView.of(c) for c in page.items],
+                                        continuation=page.continuation))
 
 
 @bp.route(route="conflicts/{id}", methods=["GET"])
+@guarded_handler
 def conflict_get(req: func.HttpRequest) -> func.HttpResponse:
-    def work() -> func.HttpResponse:
-        from functions.http.models import ConflictView
-        from shared.domain.errors import NotFound
+    from functions.http.models import ConflictView
+    from shared.domain.errors import NotFound
 
-        conflict_id = req.route_params.get("id", "")
-        conflict = _deps().conflicts.get(conflict_id)
-        if conflict is None:
-            raise NotFound(f"no conflict '{conflict_id}'")
-        return model_response(ConflictView.of(conflict))
-
-    return guarded(work)
+    conflict_id = req.route_params.get("id", "")
+    conflict = _deps().conflicts.get(conflict_id)
+    if conflict is None:
+        raise NotFound(f"no conflict '{conflict_id}'")
+    return model_response(ConflictView.of(conflict))
 
 
 @bp.route(route="conflicts/{id}/resolve", methods=["POST"])
@@ -85,37 +81,33 @@ async def _resolve(req: func.HttpRequest, client: df.DurableOrchestrationClient)
 
 
 @bp.route(route="audit", methods=["GET"])
+@guarded_handler
 def audit_list(req: func.HttpRequest) -> func.HttpResponse:
-    def work() -> func.HttpResponse:
-        from functions.http.models import AuditEntryView, AuditPage
-        from functions.http.queries import AuditQuery, parse_query
+    from functions.http.models import AuditEntryView, AuditPage
+    from functions.http.queries import AuditQuery, parse_query
 
-        query = parse_query(AuditQuery, req.params)
-        page = _audit_log().query(
-            user=query.user, start=query.from_, end=query.to, action=query.action, page_size=query.page_size,
-            continuation=query.continuation,
-        )
-        items = [AuditEntryView.model_validate(entry.model_dump()) for entry in page.items]
-        return model_response(AuditPage(items=items, continuation=page.continuation))
-
-    return guarded(work)
+    query = parse_query(AuditQuery, req.params)
+    page = _audit_log().query(
+        user=query.user, start=query.from_, end=query.to, action=query.action, page_size=query.page_size,
+        continuation=query.continuation,
+    )
+    items = [AuditEntryView.model_validate(entry.model_dump()) for entry in page.items]
+    return model_response(AuditPage(items=items, continuation=page.continuation))
 
 
 @bp.route(route="audit/export", methods=["GET"])
+@guarded_handler
 def audit_export(req: func.HttpRequest) -> func.HttpResponse:
-    def work() -> func.HttpResponse:
-        from functions.http.queries import AuditExportQuery, parse_query
-        from shared.services.audit_export import CONTINUATION_HEADER, audit_csv
+    from functions.http.queries import AuditExportQuery, parse_query
+    from shared.services.audit_export import CONTINUATION_HEADER, audit_csv
 
-        query = parse_query(AuditExportQuery, req.params)
-        export = audit_csv(_audit_log(), query)
-        headers = {"Content-Disposition": 'attachment; filename="audit.csv"'}
-        if export.continuation:
-            headers[CONTINUATION_HEADER] = export.continuation
-            headers["Link"] = f'<{_with_continuation(req.url, export.continuation)}>; rel="next"'
-        return func.HttpResponse(export.text, status_code=200, mimetype="text/csv", charset="utf-8", headers=headers)
-
-    return guarded(work)
+    query = parse_query(AuditExportQuery, req.params)
+    export = audit_csv(_audit_log(), query)
+    headers = {"Content-Disposition": 'attachment; filename="audit.csv"'}
+    if export.continuation:
+        headers[CONTINUATION_HEADER] = export.continuation
+        headers["Link"] = f'<{_with_continuation(req.url, export.continuation)}>; rel="next"'
+    return func.HttpResponse(export.text, status_code=200, mimetype="text/csv", charset="utf-8", headers=headers)
 
 
 def _with_continuation(url: str, continuation: str) -> str:
@@ -133,59 +125,49 @@ def _with_continuation(url: str, continuation: str) -> str:
 
 
 @bp.route(route="jobs", methods=["GET"])
+@guarded_handler
 def jobs_list(req: func.HttpRequest) -> func.HttpResponse:
-    def work() -> func.HttpResponse:
-        from functions.http.models import JobList, JobView
+    from functions.http.models import JobList, JobView
 
-        return model_response(JobList(items=[JobView.of(job) for job in _job_admin().list()]))
-
-    return guarded(work)
+    return model_response(JobList(items=[JobView.of(job) for job in _job_admin().list()]))
 
 
 @bp.route(route="jobs/{id}", methods=["GET"])
+@guarded_handler
 def job_get(req: func.HttpRequest) -> func.HttpResponse:
-    def work() -> func.HttpResponse:
-        from functions.http.models import JobView
+    from functions.http.models import JobView
 
-        return model_response(JobView.of(_job_admin().get(req.route_params.get("id", ""))))
-
-    return guarded(work)
+    return model_response(JobView.of(_job_admin().get(req.route_params.get("id", ""))))
 
 
 @bp.route(route="jobs/{id}", methods=["PUT"])
+@guarded_handler
 def job_put(req: func.HttpRequest) -> func.HttpResponse:
-    def work() -> func.HttpResponse:
-        from functions.http.models import JobView
-        from shared.domain.jobs import JobSettings
+    from functions.http.models import JobView
+    from shared.domain.jobs import JobSettings
 
-        body = read_body(req, JobSettings)
-        job, created = _job_admin().put(req.route_params.get("id", ""), body, principal(req))
-        return model_response(JobView.of(job), 201 if created else 200)
-
-    return guarded(work)
+    body = read_body(req, JobSettings)
+    job, created = _job_admin().put(req.route_params.get("id", ""), body, principal(req))
+    return model_response(JobView.of(job), 201 if created else 200)
 
 
 @bp.route(route="jobs/{id}", methods=["DELETE"])
+@guarded_handler
 def job_delete(req: func.HttpRequest) -> func.HttpResponse:
-    def work() -> func.HttpResponse:
-        _job_admin().delete(req.route_params.get("id", ""), principal(req))
-        return func.HttpResponse(status_code=204)
-
-    return guarded(work)
+    _job_admin().delete(req.route_params.get("id", ""), principal(req))
+    return func.HttpResponse(status_code=204)
 
 
 # --- categories, health, OpenAPI --------------------------------------------------------------------------------
 
 
 @bp.route(route="categories/validate", methods=["POST"])
+@guarded_handler
 def categories_validate(req: func.HttpRequest) -> func.HttpResponse:
-    def work() -> func.HttpResponse:
-        from functions.http.models import CategoryCheckRequest
-        from shared.services.category_check import check_categories
+    from functions.http.models import CategoryCheckRequest
+    from shared.services.category_check import check_categories
 
-        return model_response(check_categories(read_body(req, CategoryCheckRequest).categories))
-
-    return guarded(work)
+    return model_response(check_categories(read_body(req, CategoryCheckRequest).categories))
 
 
 @bp.route(route="health", methods=["GET"], auth_level=func.AuthLevel.ANONYMOUS)

@@ -10,7 +10,7 @@ import azure.durable_functions as df
 import azure.functions as func
 
 from functions.http.bodies import read_body
-from functions.http.problems import guarded
+from functions.http.problems import guarded, guarded_handler
 from functions.http.requests import api_base, model_response, principal
 
 if TYPE_CHECKING:
@@ -23,46 +23,40 @@ CONTENT_TYPES = {"csv": "text/csv", "pdf": "application/pdf"}
 
 
 @bp.route(route="timesheets", methods=["POST"])
+@guarded_handler
 def timesheets_build(req: func.HttpRequest) -> func.HttpResponse:
-    def work() -> func.HttpResponse:
-        from functions.http.timesheet_models import TimesheetRequest, TimesheetRunView
-        from shared.bootstrap import container
-        from shared.services.timesheet_ports import run_document
-        from shared.services.timesheet_schedule import TimesheetRequest as Asked
+    from functions.http.timesheet_models import TimesheetRequest, TimesheetRunView
+    from shared.bootstrap import container
+    from shared.services.timesheet_ports import run_document
+    from shared.services.timesheet_schedule import TimesheetRequest as Asked
 
-        body = read_body(req, TimesheetRequest)
-        deps = container()
-        asked = Asked.of(deps.jobs, body.user, body.date, body.timezone, deps.clock())
-        run = deps.timesheets().build(body.user, asked.start, asked.end, timezone=asked.timezone,
-                                      customer=body.customer, upload=body.upload)
-        document = run_document(run, lambda sheet: _links(req, sheet.id, [f.kind for f in sheet.files]))
-        return model_response(TimesheetRunView.model_validate(document), 201)
-
-    return guarded(work)
+    body = read_body(req, TimesheetRequest)
+    deps = container()
+    asked = Asked.of(deps.jobs, body.user, body.date, body.timezone, deps.clock())
+    run = deps.timesheets().build(body.user, asked.start, asked.end, timezone=asked.timezone,
+                                  customer=body.customer, upload=body.upload)
+    document = run_document(run, lambda sheet: _links(req, sheet.id, [f.kind for f in sheet.files]))
+    return model_response(TimesheetRunView.model_validate(document), 201)
 
 
 @bp.route(route="timesheets", methods=["GET"])
+@guarded_handler
 def timesheets_list(req: func.HttpRequest) -> func.HttpResponse:
-    def work() -> func.HttpResponse:
-        from functions.http.queries import TimesheetQuery, parse_query
-        from functions.http.timesheet_models import TimesheetPage
-        from shared.bootstrap import container
+    from functions.http.queries import TimesheetQuery, parse_query
+    from functions.http.timesheet_models import TimesheetPage
+    from shared.bootstrap import container
 
-        query = parse_query(TimesheetQuery, req.params)
-        page = container().timesheets().list(query.user, query.page_size, query.continuation)
-        return model_response(TimesheetPage(items=[_view(req, r) for r in page.items], continuation=page.continuation))
-
-    return guarded(work)
+    query = parse_query(TimesheetQuery, req.params)
+    page = container().timesheets().list(query.user, query.page_size, query.continuation)
+    return model_response(TimesheetPage(items=[_view(req, r) for r in page.items], continuation=page.continuation))
 
 
 @bp.route(route="timesheets/{id}", methods=["GET"])
+@guarded_handler
 def timesheet_get(req: func.HttpRequest) -> func.HttpResponse:
-    def work() -> func.HttpResponse:
-        from shared.bootstrap import container
+    from shared.bootstrap import container
 
-        return model_response(_view(req, container().timesheets().get(None, req.route_params.get("id", ""))))
-
-    return guarded(work)
+    return model_response(_view(req, container().timesheets().get(None, req.route_params.get("id", ""))))
 
 
 @bp.route(route="timesheets/{id}/csv", methods=["GET"])
@@ -76,43 +70,37 @@ def timesheet_pdf(req: func.HttpRequest) -> func.HttpResponse:
 
 
 @bp.route(route="timesheets/{id}/issue", methods=["POST"])
+@guarded_handler
 def timesheet_issue(req: func.HttpRequest) -> func.HttpResponse:
-    def work() -> func.HttpResponse:
-        from shared.bootstrap import container
+    from shared.bootstrap import container
 
-        record = container().timesheets().issue(None, req.route_params.get("id", ""), principal(req))
-        return model_response(_view(req, record))
-
-    return guarded(work)
+    record = container().timesheets().issue(None, req.route_params.get("id", ""), principal(req))
+    return model_response(_view(req, record))
 
 
 @bp.route(route="customers", methods=["GET"])
+@guarded_handler
 def customers_list(req: func.HttpRequest) -> func.HttpResponse:
-    def work() -> func.HttpResponse:
-        from functions.http.queries import UserQuery, parse_query
-        from functions.http.timesheet_models import CustomerList
-        from shared.bootstrap import container
+    from functions.http.queries import UserQuery, parse_query
+    from functions.http.timesheet_models import CustomerList
+    from shared.bootstrap import container
 
-        query = parse_query(UserQuery, req.params)
-        return model_response(CustomerList(items=container().customer_admin.list(query.user)))
-
-    return guarded(work)
+    query = parse_query(UserQuery, req.params)
+    return model_response(CustomerList(items=container().customer_admin.list(query.user)))
 
 
 @bp.route(route="customers/{customer}", methods=["PUT"])
+@guarded_handler
 def customer_put(req: func.HttpRequest) -> func.HttpResponse:
-    def work() -> func.HttpResponse:
-        from functions.http.timesheet_models import CustomerSettingsBody
-        from shared.bootstrap import container
-        from shared.services.customer_admin import CustomerSettingsChange
+    from functions.http.timesheet_models import CustomerSettingsBody
+    from shared.bootstrap import container
+    from shared.services.customer_admin import CustomerSettingsChange
 
-        body = read_body(req, CustomerSettingsBody)
-        change = CustomerSettingsChange.model_validate(body.model_dump(exclude={"user"}))
-        view = container().customer_admin.set(body.user, req.route_params.get("customer", ""), change,
-                                              principal(req))
-        return model_response(view)
-
-    return guarded(work)
+    body = read_body(req, CustomerSettingsBody)
+    change = CustomerSettingsChange.model_validate(body.model_dump(exclude={"user"}))
+    view = container().customer_admin.set(body.user, req.route_params.get("customer", ""), change,
+                                          principal(req))
+    return model_response(view)
 
 
 @bp.timer_trigger(arg_name="timer", schedule="0 20 * * * *", run_on_startup=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from collections.abc import Awaitable, Callable, Iterable
@@ -60,6 +61,17 @@ def guarded(work: Callable[[], func.HttpResponse]) -> func.HttpResponse:
         if answer is None:
             raise
         return answer
+
+
+def guarded_handler(handler: Callable[[func.HttpRequest], func.HttpResponse]
+                    ) -> Callable[[func.HttpRequest], func.HttpResponse]:
+    """`guarded` as a decorator of an HTTP function (under its route decorator)."""
+
+    @functools.wraps(handler)
+    def answer(req: func.HttpRequest) -> func.HttpResponse:
+        return guarded(lambda: handler(req))
+
+    return answer
 
 
 async def guarded_async(work: Callable[[], Awaitable[func.HttpResponse]]) -> func.HttpResponse:
