@@ -6,7 +6,6 @@ use case, shape the answer. Use-case errors become problem+json through function
 
 from __future__ import annotations
 
-import logging
 import re
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
@@ -25,8 +24,6 @@ if TYPE_CHECKING:
     from shared.storage.protocols import AuditLog
 
 bp = df.Blueprint(http_auth_level=func.AuthLevel.FUNCTION)
-log = logging.getLogger(__name__)
-
 
 
 # --- conflicts --------------------------------------------------------------------------------------------------

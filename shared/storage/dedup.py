@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable
 from typing import Any
 
 from azure.core import MatchConditions
 from azure.core.exceptions import ResourceExistsError, ResourceModifiedError
 
-from shared.domain.timestamps import utc_now
 from shared.storage.codec import as_datetime, etag_of, fit_text, without_none
 from shared.storage.errors import EntityNotFoundError, StaleEntityError
 from shared.storage.query import Filter, all_entities
 from shared.storage.table_adapter import TableAdapter
-from shared.storage.tables import TableStore, read_entity, write_entity
+from shared.storage.tables import read_entity, write_entity
 
 DEDUP_TABLE = "NotificationDedup"
 _ATTEMPTS = 5
@@ -46,12 +44,6 @@ def is_expired(expires_at: dt.datetime | None, now: dt.datetime) -> bool:
 
 class TableDedupStore(TableAdapter):
     TABLE = DEDUP_TABLE
-
-    def __init__(
-        self, store: TableStore, table_name: str | None = None, clock: Callable[[], dt.datetime] = utc_now
-    ) -> None:
-        super().__init__(store, table_name)
-        self._clock = clock
 
     def first_seen(self, key: str, ttl_hint: dt.timedelta | None = None) -> bool:
         """True for exactly one caller per key, however many ask at once (insert-if-absent on the service).

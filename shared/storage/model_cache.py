@@ -4,17 +4,15 @@ model calls a user made per day (for the daily cap)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 from azure.core.exceptions import ResourceExistsError
 
 from shared.ai.answers import ModelAnswer
-from shared.domain.timestamps import utc_now
 from shared.storage.codec import etag_of
 from shared.storage.errors import StaleEntityError
 from shared.storage.keys import user_key
 from shared.storage.table_adapter import TableAdapter
-from shared.storage.tables import TableStore, read_entity, write_entity
+from shared.storage.tables import read_entity, write_entity
 
 CACHE_TABLE = "ModelAnswers"
 USAGE_TABLE = "ModelUsage"
@@ -23,12 +21,6 @@ _USAGE_ATTEMPTS = 5
 
 class TableModelCache(TableAdapter):
     TABLE = CACHE_TABLE
-
-    def __init__(
-        self, store: TableStore, table_name: str | None = None, clock: Callable[[], dt.datetime] = utc_now
-    ) -> None:
-        super().__init__(store, table_name)
-        self._clock = clock
 
     def get(self, user: str, key: str) -> ModelAnswer | None:
         entity = read_entity(self._table(), user_key(user), key)
