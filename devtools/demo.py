@@ -19,6 +19,7 @@ from rich.markup import escape
 from devtools.azurite import Azurite
 from devtools.graph_simulator import GraphSimulator
 from devtools.openai_simulator.simulator import OpenAISimulator
+from devtools.routes_simulator.simulator import SIM_API_KEY, RoutesSimulator
 from shared.cli.archive import SUMMARY_COLUMNS, print_summary
 
 SEED = Path(__file__).parent / "demo_data" / "week.json"
@@ -28,6 +29,11 @@ ZONE = "Europe/London"
 TOKEN = "demo-token"
 OUT = Path("demo-output") / "timesheets"
 NEXT_MONDAY = "2026-11-23"
+SITE_DAY = "2026-11-21"
+HOME = "1 Home Street, Reading"
+# A Saturday at two customers' sites: travel from home, between them, and back.
+SITE_VISITS = (("Globex site workshop", "09:00", "11:00", "Fabrikam Plant, Bracknell", "Globex - billable"),
+               ("Initech on-site review", "13:00", "15:00", "Contoso HQ, Slough", "Billable - Initech"))
 OPENAI_KEY = "sk-demo"
 # Three appointments nobody categorised: one a rule knows, one history knows, one only the model can place.
 UNCATEGORISED = (("Acme planning", "09:00", "10:00"), ("Globex sync", "10:30", "11:00"),
@@ -86,6 +92,29 @@ def _timesheets(env: dict[str, str]) -> int:
     return 0
 
 
+def _travel(env: dict[str, str], sim: GraphSimulator) -> int:
+    for subject, start, end, place, category in SITE_VISITS:
+        sim.add_event(USER, {"subject": subject, "location": {"displayName": place}, "categories": [category],
+                             "start": {"dateTime": f"{SITE_DAY}T{start}:00", "timeZone": "UTC"},
+                             "end": {"dateTime": f"{SITE_DAY}T{end}:00", "timeZone": "UTC"}, "showAs": "busy"})
+    home, shown = _shared(env, "places", "set", "--user", USER, "--home", HOME)
+    console.rule(f"Travel. Where the day starts: {shown}")
+    if home.returncode != 0:
+        console.print(escape(home.stderr), style="red")
+        return home.returncode
+    planned, shown = _shared(env, "travel", "--user", USER, "--date", SITE_DAY, "--json")
+    console.rule(f"Then: {shown}")
+    if planned.returncode != 0:
+        console.print(escape(planned.stderr or planned.stdout), style="red")
+        return planned.returncode
+    for day in json.loads(planned.stdout)["days"]:
+        for trip in day["travel"]:
+            console.print(escape(f"{trip['start'][11:16]}-{trip['end'][11:16]} {trip['subject']} ({trip['minutes']} min"
+                                 f"{', estimated' if trip['estimated'] else ''}; {trip['category'] or 'no customer'})"))
+    console.print("The trips are private, Show As out of office, and billed in the timesheets' Travel sections.")
+    return 0
+
+
 def _suggestions(env: dict[str, str], sim: GraphSimulator) -> int:
     for subject, start, end in UNCATEGORISED:
         sim.add_event(USER, {"subject": subject, "start": {"dateTime": f"{NEXT_MONDAY}T{start}:00", "timeZone": "UTC"},
@@ -116,13 +145,18 @@ def run_demo() -> int:
     started = time.monotonic()
     console.rule("Admin Assistant demo: one week on the local stack")
     with Azurite() as azurite, GraphSimulator(token=TOKEN, latency_ms=5) as sim, \
-            OpenAISimulator(api_key=OPENAI_KEY, keywords={"roadmap": "Billable - Initech"}) as model:
+            OpenAISimulator(api_key=OPENAI_KEY, keywords={"roadmap": "Billable - Initech"}) as model, \
+            RoutesSimulator() as routes:
         sim.load_seed(SEED)
         console.print(f"Azurite tables at {azurite.connection_string.split('TableEndpoint=')[1].rstrip(';')}")
         console.print(f"Graph simulator at {sim.base_url}, mailbox {USER} seeded from {SEED.name}")
         console.print(f"OpenAI simulator at {model.base_url}")
+        console.print(f"Routes simulator at {routes.base_url}")
         env = {**os.environ, "AzureWebJobsStorage": azurite.connection_string, "GRAPH_BASE_URL": sim.base_url,
-               "GRAPH_ACCESS_TOKEN": TOKEN, "OPENAI_BASE_URL": model.base_url, "OPENAI_API_KEY": OPENAI_KEY}
+               "GRAPH_ACCESS_TOKEN": TOKEN, "OPENAI_BASE_URL": model.base_url, "OPENAI_API_KEY": OPENAI_KEY,
+               "ROUTES_BASE_URL": routes.base_url, "GOOGLE_MAPS_API_KEY": SIM_API_KEY}
+        if (code := _travel(env, sim)) != 0:
+            return code
         first, shown = _archive(env)
         console.rule(f"First run: {shown}")
         if first.returncode not in (0, 1):
