@@ -25,13 +25,23 @@ def places_set(
     user: Annotated[str, typer.Option(help="Mailbox whose places these are.")],
     home: Annotated[str | None, typer.Option(help="Home address (where days start and end by default).")] = None,
     office: Annotated[str | None, typer.Option(help="Office address.")] = None,
+    timezone: Annotated[str | None, typer.Option(help="IANA time zone of the user's travel days.")] = None,
+    default_minutes: Annotated[int | None, typer.Option(help="Travel time when routing cannot tell (5-600).")] = None,
+    out_of_office: Annotated[bool | None, typer.Option(
+        "--out-of-office/--no-out-of-office", help="Mark away appointments and travel as out of office.")] = None,
 ) -> None:
-    """Set the user's home and/or office address."""
+    """Set the user's home and/or office address, and their travel settings."""
     from shared.domain.errors import InvalidInput
 
-    if home is None and office is None:
-        raise InvalidInput("home", "give --home and/or --office")
+    given: dict[str, object] = {"timezone": timezone, "default_minutes": default_minutes,
+                                "out_of_office": out_of_office}
+    changes = {name: value for name, value in given.items() if value is not None}
+    if home is None and office is None and not changes:
+        raise InvalidInput("home", "give --home, --office or a travel setting")
     admin = ready_container().place_admin
+    if changes:
+        admin.set_settings(user, changes, by=BY)
+        stdout.print(Text(f"travel settings set for {user}: " + ", ".join(f"{k}={v}" for k, v in changes.items())))
     if home is not None:
         admin.set_home(user, home, by=BY)
         stdout.print(Text(f"home set for {user}"))

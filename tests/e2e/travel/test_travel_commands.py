@@ -92,3 +92,17 @@ def test_travel_refuses_a_bad_date_with_one_line(travel_app: RoutesSimulator, us
     run = cli("travel", "--user", user, "--date", "the day after never")
 
     assert run.code == 2 and run.stdout == "" and run.stderr.count("\n") == 1 and "date" in run.stderr
+
+
+def test_travel_settings_are_set_on_the_command_line(travel_app: RoutesSimulator, cli: Cli) -> None:
+    user = "settings-cli@contoso.example"
+
+    changed = cli("places", "set", "--user", user, "--no-out-of-office", "--default-minutes", "45",
+                  "--timezone", "Europe/London")
+    refused = cli("places", "set", "--user", user, "--default-minutes", "2")
+
+    assert changed.code == 0, changed.stderr
+    settings = cli("places", "list", "--user", user, "--json").json()["settings"]
+    assert (settings["out_of_office"], settings["default_minutes"], settings["timezone"]) == (False, 45,
+                                                                                              "Europe/London")
+    assert refused.code == 2 and refused.stderr.count("\n") == 1 and "default_minutes" in refused.stderr
