@@ -10,6 +10,7 @@ from typing import Any
 from shared.bootstrap import Container, container
 from shared.domain.archive_plan import DayPlan
 from shared.domain.archive_plan import plan_day as plan_rules
+from shared.domain.categories import classify_categories
 from shared.domain.conflicts import Conflict, ConflictGroup
 from shared.domain.dates import local_day_window
 from shared.domain.failures import failure_reason
@@ -222,6 +223,9 @@ def _suggestion_issues(deps: Container, day: DayTask) -> list[str]:
     model's timeout and daily cap; the use case records its own failures, and nothing here may fail the archive."""
     try:
         events = deps.staging.get_json(f"{day.staging_prefix}/events.json")
+        # Most days are fully categorised: they cost the use case nothing (its reads take a second a day).
+        if all(_categorised(event) for event in events):
+            return []
         run = deps.suggestions(day.calendars.archive_name).suggest(
             day.user, events, timezone=day.timezone, correlation_id=day.instance_id)
     except Exception as error:
@@ -231,6 +235,11 @@ def _suggestion_issues(deps: Container, day: DayTask) -> list[str]:
     if run.model == "unavailable" and run.model_reason:
         lines.append(f"suggestions: the model is unavailable ({run.model_reason})")
     return lines
+
+
+def _categorised(event: Any) -> bool:
+    categories = event.get("categories") if isinstance(event, dict) else None
+    return isinstance(categories, list) and classify_categories(categories).customer is not None
 
 
 def _conflict(day: DayTask, group: ConflictGroup) -> Conflict:
