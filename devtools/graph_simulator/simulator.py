@@ -5,8 +5,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterable
 from pathlib import Path
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 from devtools.graph_simulator import identifiers
 from devtools.graph_simulator.concurrency import MailboxConcurrency
@@ -20,10 +19,12 @@ from devtools.graph_simulator.seed import load_seed
 from devtools.graph_simulator.server import GraphHTTPServer
 from devtools.graph_simulator.store import Store
 from devtools.graph_simulator.subscriptions import Subscriptions
-from shared.runtime.http_serving import ServerThread
+from devtools.serving import LocalServer
 
 
-class GraphSimulator:
+class GraphSimulator(LocalServer):
+    thread_name = "graph-simulator"
+
     def __init__(
         self,
         token: str | None = "test-token",
@@ -38,7 +39,7 @@ class GraphSimulator:
         validation_timeout: float = 10.0,
         delivery_timeout: float = 10.0,
     ) -> None:
-        self.host, self.port = host, port
+        super().__init__(host, port)
         self.tenant_id = identifiers.new_guid()
         self.faults = Faults(latency_ms)
         self._store = Store()
@@ -48,44 +49,21 @@ class GraphSimulator:
             delivery_timeout=delivery_timeout,
         )
         self._concurrency = MailboxConcurrency(mailbox_concurrency)
-        self._base_url = ""
-        context = RouteContext(self._store, self._subscriptions, self.faults, lambda: self._base_url, page_cap)
+        context = RouteContext(self._store, self._subscriptions, self.faults, lambda: self.base_url, page_cap)
         self._pipeline = DrivePipeline(Pipeline(context, self._concurrency, token, seed))
-        self._running: ServerThread | None = None
 
     # --- lifecycle ---------------------------------------------------------------------------------------
     @property
     def base_url(self) -> str:
-        return self._base_url
+        return f"{self.root}{API_PREFIX}" if self.root else ""  # as the caller named the host
+
+    def _server(self) -> GraphHTTPServer:
+        return GraphHTTPServer((self.host, self.port), self._pipeline)
 
     @property
     def drive(self) -> DriveStore:
         """Each mailbox's OneDrive: uploaded files, upload sessions and the faults to inject into them."""
         return self._pipeline.ctx.store.drive
-
-    def start(self) -> str:
-        if self._running is not None:
-            return self._base_url
-        server = GraphHTTPServer((self.host, self.port), self._pipeline)
-        self.port = int(server.server_address[1])
-        self._base_url = f"http://{self.host}:{self.port}{API_PREFIX}"  # as the caller named the host
-        self._running = ServerThread(server, "graph-simulator")
-        self._running.start()
-        return self._base_url
-
-    def stop(self) -> None:
-        running, self._running = self._running, None
-        if running is not None:
-            running.stop()
-
-    def __enter__(self) -> Self:
-        self.start()
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
 
     # --- mailbox state -----------------------------------------------------------------------------------
     def add_user(self, upn: str, display_name: str | None = None, user_id: str | None = None) -> str:

@@ -2,56 +2,34 @@
 
 from __future__ import annotations
 
-from types import TracebackType
-
 from devtools.openai_simulator.engine import Engine, RecordedRequest
 from devtools.openai_simulator.faults import Fault, FaultKind
 from devtools.openai_simulator.server import OpenAIHTTPServer
-from shared.runtime.http_serving import ServerThread
+from devtools.serving import LocalServer
 
 
-class OpenAISimulator:
+class OpenAISimulator(LocalServer):
     """`base_url` ends in `/v1` (point `openai.OpenAI(base_url=...)` at it); `azure_endpoint` is the root."""
+
+    thread_name = "openai-simulator"
 
     def __init__(
         self, api_key: str | None = "sk-sim", keywords: dict[str, str] | None = None, *, host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
-        self.host, self.port = host, port
+        super().__init__(host, port)
         self.engine = Engine(api_key=api_key, keywords=dict(keywords or {}))
-        self._running: ServerThread | None = None
-        self._root = ""
 
     @property
     def base_url(self) -> str:
-        return f"{self._root}/v1"
+        return f"{self.root}/v1"
 
     @property
     def azure_endpoint(self) -> str:
-        return self._root
+        return self.root
 
-    def start(self) -> str:
-        if self._running is None:
-            server = OpenAIHTTPServer((self.host, self.port), self.engine)
-            self.port = int(server.server_address[1])
-            self._root = f"http://{self.host}:{self.port}"
-            self._running = ServerThread(server, "openai-simulator")
-            self._running.start()
-        return self.base_url
-
-    def stop(self) -> None:
-        running, self._running = self._running, None
-        if running is not None:
-            running.stop()
-
-    def __enter__(self) -> OpenAISimulator:
-        self.start()
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
+    def _server(self) -> OpenAIHTTPServer:
+        return OpenAIHTTPServer((self.host, self.port), self.engine)
 
     # --- behaviour -------------------------------------------------------------------------------------------
     def set_keywords(self, keywords: dict[str, str]) -> None:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from types import TracebackType
 
 from devtools.routes_simulator.distances import PLACES
 from devtools.routes_simulator.engine import Engine, RecordedRoute
 from devtools.routes_simulator.faults import FaultKind
 from devtools.routes_simulator.server import RoutesHTTPServer
-from shared.runtime.http_serving import ServerThread
+from devtools.serving import LocalServer
 
 # Shaped like a real key (they start with "AIza"), so clients that check the prefix accept it.
 SIM_API_KEY = "AIzaSimulatorKey000000000000000000000"
@@ -20,44 +19,26 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class RoutesSimulator:
+class RoutesSimulator(LocalServer):
     """Point a Routes client's base URL at `base_url`. Places it knows are in `distances.PLACES`."""
+
+    thread_name = "routes-simulator"
 
     def __init__(self, api_key: str = SIM_API_KEY, *, clock: Callable[[], datetime] = _utc_now,
                  host: str = "127.0.0.1", port: int = 0) -> None:
-        self.host, self.port = host, port
+        super().__init__(host, port)
         self.engine = Engine(api_key=api_key, clock=clock)
-        self._running: ServerThread | None = None
 
     @property
     def base_url(self) -> str:
         return f"http://{self.host}:{self.port}"
 
+    def _server(self) -> RoutesHTTPServer:
+        return RoutesHTTPServer((self.host, self.port), self.engine)
+
     @property
     def api_key(self) -> str:
         return self.engine.api_key
-
-    def start(self) -> str:
-        if self._running is None:
-            server = RoutesHTTPServer((self.host, self.port), self.engine)
-            self.port = int(server.server_address[1])
-            self._running = ServerThread(server, "routes-simulator")
-            self._running.start()
-        return self.base_url
-
-    def stop(self) -> None:
-        running, self._running = self._running, None
-        if running is not None:
-            running.stop()
-
-    def __enter__(self) -> RoutesSimulator:
-        self.start()
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
 
     # --- behaviour -------------------------------------------------------------------------------------------
     def fail_next(self, kind: FaultKind, times: int = 1) -> None:
